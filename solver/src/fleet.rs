@@ -1,0 +1,78 @@
+//! The fleet (全程用车): which vehicles the group hires for the whole trip.
+//!
+//! Every fleet that seats the group and from which no vehicle can be removed
+//! is enumerated; any other fleet costs more for the same plan (every cost of
+//! a vehicle is non-negative), so the optimum uses one of these.
+
+use crate::model::VehicleOption;
+
+/// A count per vehicle type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fleet {
+    /// (index into the model's vehicles, count), counts > 0, in vehicle order.
+    pub counts: Vec<(usize, u32)>,
+    /// Total seats.
+    pub seats: u32,
+}
+
+impl Fleet {
+    /// Vehicles in the fleet.
+    pub fn vehicles(&self) -> u32 {
+        self.counts.iter().map(|&(_, n)| n).sum()
+    }
+
+    /// Day rates of the whole fleet for one day.
+    pub fn day_rate(&self, vehicles: &[VehicleOption]) -> f64 {
+        self.counts.iter().map(|&(v, n)| n as f64 * vehicles[v].day_rate).sum()
+    }
+
+    /// What a day of `km` and `toll` (per vehicle) costs the fleet beyond its day rates.
+    pub fn distance_cost(&self, vehicles: &[VehicleOption], km: f64, toll: f64) -> f64 {
+        self.counts
+            .iter()
+            .map(|&(v, n)| {
+                let o = &vehicles[v];
+                n as f64 * (o.per_km * (km - o.km_included).max(0.0) + toll)
+            })
+            .sum()
+    }
+}
+
+/// Every minimal fleet seating `seats`, cheapest day rate first (ties in enumeration order);
+/// at most `cap` of them.
+pub fn minimal_fleets(vehicles: &[VehicleOption], seats: u32, cap: usize) -> Vec<Fleet> {
+    let mut out = Vec::new();
+    let mut counts = vec![0u32; vehicles.len()];
+    enumerate(vehicles, seats, 0, &mut counts, &mut out, cap);
+    out.sort_by(|a, b| a.day_rate(vehicles).total_cmp(&b.day_rate(vehicles)));
+    out
+}
+
+fn enumerate(vehicles: &[VehicleOption], need: u32, k: usize, counts: &mut [u32], out: &mut Vec<Fleet>, cap: usize) {
+    if out.len() >= cap {
+        return;
+    }
+    let seats: u32 = counts.iter().zip(vehicles).map(|(&n, v)| n * v.seats).sum();
+    if k == vehicles.len() {
+        if seats < need {
+            return;
+        }
+        let smallest = counts.iter().zip(vehicles).filter(|(&n, _)| n > 0).map(|(_, v)| v.seats).min();
+        if smallest.is_some_and(|s| seats - s >= need) {
+            return; // a vehicle could go: not minimal
+        }
+        out.push(Fleet {
+            counts: counts.iter().enumerate().filter(|(_, &n)| n > 0).map(|(i, &n)| (i, n)).collect(),
+            seats,
+        });
+        return;
+    }
+    let v = &vehicles[k];
+    let most_useful = if v.seats == 0 { 0 } else { need.saturating_sub(0).div_ceil(v.seats) };
+    let max = v.available.map_or(most_useful, |a| a.min(most_useful));
+    for n in 0..=max {
+        counts[k] = n;
+        enumerate(vehicles, need, k + 1, counts, out, cap);
+    }
+    counts[k] = 0;
+}

@@ -1,0 +1,139 @@
+//! The only file that names HiGHS: runs a good_lp model on the HiGHS backend
+//! and turns HiGHS's statuses into jidiao's outcomes, with the proven bound.
+
+use ::highs::{HighsModelStatus, HighsSolutionStatus};
+use good_lp::solvers::highs::HighsProblem;
+use good_lp::{ProblemVariables, Variable, VariableDefinition};
+
+/// How to run one MILP.
+#[derive(Clone, Copy, Debug)]
+pub struct MilpSettings {
+    /// Constant added to the objective (good_lp does not hand an objective's constant to HiGHS).
+    pub offset: f64,
+    /// Wall-clock limit in seconds.
+    pub time_limit_s: f64,
+    /// Relative gap accepted as optimal.
+    pub mip_gap: f64,
+}
+
+/// A MILP's answer.
+#[derive(Clone, Debug)]
+pub enum MilpOutcome {
+    /// A solution with its objective and the proven lower bound.
+    Solved {
+        /// Column values, indexed by good_lp variable index.
+        values: Vec<f64>,
+        /// Objective value.
+        objective: f64,
+        /// Proven lower bound (minimisation).
+        bound: f64,
+        /// Whether optimality within the gap is proven.
+        proven: bool,
+    },
+    /// Proven infeasible.
+    Infeasible,
+    /// The time limit came before any solution.
+    NoSolution {
+        /// Proven lower bound when one is known.
+        bound: f64,
+    },
+    /// HiGHS failed.
+    Failed(String),
+}
+
+/// A model variable with its column index (good_lp keeps the index private).
+#[derive(Clone, Copy, Debug)]
+pub struct Col {
+    /// The good_lp variable, for expressions.
+    pub var: Variable,
+    /// Its column in the solution vector.
+    pub col: usize,
+}
+
+impl Col {
+    /// Adds a variable and remembers its column.
+    pub fn add(vars: &mut ProblemVariables, def: VariableDefinition) -> Col {
+        let col = vars.len();
+        Col { var: vars.add(def), col }
+    }
+
+    /// Its value in a solution.
+    pub fn value(self, values: &[f64]) -> f64 {
+        values[self.col]
+    }
+}
+
+/// Solves a good_lp model built with `good_lp::highs`.
+///
+/// Presolve stays on: HiGHS 1.15's presolve can return a sub-optimal point as
+/// optimal (`shared/notes/highs-presolve-bug`); the rule-off mitigation chosen by
+/// measurement is set here, and the optimality tests against exhaustive search
+/// guard the rest.
+pub fn solve(problem: HighsProblem, settings: MilpSettings) -> MilpOutcome {
+    let mut model = match problem.try_into_inner() {
+        Ok(m) => m,
+        Err(e) => return MilpOutcome::Failed(format!("HiGHS rejected the model: {e}")),
+    };
+    model.make_quiet();
+    let time_limit = settings.time_limit_s.max(0.01);
+    let options: [(&str, HighsValue); 4] = [
+        ("time_limit", HighsValue::F(time_limit)),
+        ("mip_rel_gap", HighsValue::F(settings.mip_gap.max(0.0))),
+        ("mip_abs_gap", HighsValue::F(1e-6)),
+        // Switching off presolve rules 12-14 (see module docs) keeps HiGHS 1.15 from the
+        // sub-optimal "optimal" point of shared/notes/highs-presolve-bug.
+        ("presolve_rule_off", HighsValue::I(PRESOLVE_RULES_OFF)),
+    ];
+    for (key, value) in options {
+        let r = match value {
+            HighsValue::F(f) => model.try_set_option(key, f),
+            HighsValue::I(i) => model.try_set_option(key, i),
+        };
+        if r.is_err() {
+            return MilpOutcome::Failed(format!("HiGHS refused option {key}"));
+        }
+    }
+    let solved = match model.try_solve() {
+        Ok(s) => s,
+        Err(e) => return MilpOutcome::Failed(format!("HiGHS failed: {e:?}")),
+    };
+    let status = solved.status();
+    let bound = solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NEG_INFINITY);
+    let has_solution = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
+    match status {
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => MilpOutcome::Infeasible,
+        HighsModelStatus::Optimal
+        | HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedSolutionLimit
+        | HighsModelStatus::ReachedInterrupt
+        | HighsModelStatus::ObjectiveBound
+        | HighsModelStatus::ObjectiveTarget
+        | HighsModelStatus::ReachedMemoryLimit => {
+            if !has_solution {
+                return MilpOutcome::NoSolution { bound: bound + settings.offset };
+            }
+            let objective = solved.objective_value() + settings.offset;
+            let bound = bound + settings.offset;
+            let proven = status == HighsModelStatus::Optimal;
+            // A pure LP (no integer columns) reports no MIP bound: its optimum is its bound.
+            let bound = if bound.is_finite() {
+                bound.min(objective)
+            } else if proven {
+                objective
+            } else {
+                bound
+            };
+            MilpOutcome::Solved { values: solved.get_solution().columns().to_vec(), objective, bound, proven }
+        }
+        other => MilpOutcome::Failed(format!("HiGHS ended with status {other:?}")),
+    }
+}
+
+enum HighsValue {
+    F(f64),
+    I(i32),
+}
+
+/// Presolve rules switched off (bit mask of HiGHS `presolve_rule_off`).
+pub const PRESOLVE_RULES_OFF: i32 = 1 << 12;

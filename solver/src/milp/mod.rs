@@ -1,0 +1,4 @@
+//! The MILP formulations and the HiGHS runner.
+
+pub mod highs;
+pub mod plan;

@@ -1,0 +1,248 @@
+//! The plan MILP for one fleet: choose one route per day and one hotel per
+//! night, consistently linked through the overnight places, each attraction
+//! at most once, every must-visit once, within the budget.
+//!
+//! Constraint families (named for diagnosis): `one_route_per_day`,
+//! `one_hotel_per_night`, `arrive_at_hotel`, `leave_from_hotel`,
+//! `attraction_once`, `must_visit`, `hotel_change`, `budget`.
+
+use super::highs::{solve, Col, MilpOutcome, MilpSettings};
+use crate::fleet::Fleet;
+use crate::model::TripModel;
+use crate::rooming::NightRooming;
+use crate::routes::DayRoute;
+use good_lp::{constraint, variable, Expression, ProblemVariables, SolverModel};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A route priced for one fleet.
+#[derive(Clone, Copy, Debug)]
+pub struct PricedRoute {
+    /// Index into the day's route list.
+    pub route: usize,
+    /// Cost (tickets, meals, the fleet's distance cost and tolls).
+    pub cost: f64,
+    /// Objective contribution (cost - value + drive penalty).
+    pub objective: f64,
+}
+
+/// The choices of a plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanChoice {
+    /// Route index per day (into that day's route list).
+    pub routes: Vec<usize>,
+    /// Hotel option index per night.
+    pub hotels: Vec<usize>,
+}
+
+/// The answer for one fleet.
+#[derive(Clone, Debug)]
+pub struct FleetAnswer {
+    /// The best plan found, with its objective.
+    pub choice: Option<(PlanChoice, f64)>,
+    /// Proven lower bound on the objective with this fleet.
+    pub bound: f64,
+    /// Optimality proven (within the gap) or infeasibility proven.
+    pub proven: bool,
+    /// MILP columns.
+    pub variables: u64,
+    /// MILP rows.
+    pub constraints: u64,
+    /// Set when HiGHS failed.
+    pub failure: Option<String>,
+}
+
+/// The fixed part of the objective with a fleet: day rates, guide, fees.
+pub fn fixed_cost(model: &TripModel, fleet: &Fleet) -> f64 {
+    let days = model.days.len() as f64;
+    fleet.day_rate(&model.vehicles) * days + model.guide_day_fee * days + model.fees_total
+}
+
+/// Prices the routes of each day for a fleet and keeps, per (start, end, attraction set),
+/// the best one (all Pareto-best in cost and objective when a budget binds).
+pub fn price_routes(model: &TripModel, fleet: &Fleet, routes: &[Vec<DayRoute>]) -> Vec<Vec<PricedRoute>> {
+    routes
+        .iter()
+        .map(|day| {
+            let mut by_key: BTreeMap<(usize, usize, u128), Vec<PricedRoute>> = BTreeMap::new();
+            for (i, r) in day.iter().enumerate() {
+                let cost = r.ticket_cost + r.meal_cost + fleet.distance_cost(&model.vehicles, r.km, r.toll);
+                let objective = cost - r.value + model.drive_penalty_per_minute * r.drive_minutes as f64;
+                by_key.entry((r.start, r.end, r.set)).or_default().push(PricedRoute { route: i, cost, objective });
+            }
+            let mut kept = Vec::new();
+            for (_, mut v) in by_key {
+                v.sort_by(|a, b| {
+                    a.objective.total_cmp(&b.objective).then(a.cost.total_cmp(&b.cost)).then(a.route.cmp(&b.route))
+                });
+                if model.budget_total.is_none() {
+                    kept.push(v[0]);
+                } else {
+                    let mut best_cost = f64::INFINITY;
+                    for p in v {
+                        if p.cost < best_cost - 1e-9 {
+                            best_cost = p.cost;
+                            kept.push(p);
+                        }
+                    }
+                }
+            }
+            kept
+        })
+        .collect()
+}
+
+/// Builds and solves the plan MILP for one fleet.
+pub fn solve_fleet(
+    model: &TripModel,
+    fleet: &Fleet,
+    routes: &[Vec<DayRoute>],
+    rooming: &[Vec<Option<NightRooming>>],
+    settings: MilpSettings,
+) -> FleetAnswer {
+    let priced = price_routes(model, fleet, routes);
+    let n_days = model.days.len();
+    let n_nights = n_days - 1;
+    let mut vars = ProblemVariables::new();
+    let x: Vec<Vec<Col>> =
+        priced.iter().map(|d| d.iter().map(|_| Col::add(&mut vars, variable().binary())).collect()).collect();
+    let y: Vec<Vec<Option<Col>>> = rooming
+        .iter()
+        .map(|night| night.iter().map(|r| r.as_ref().map(|_| Col::add(&mut vars, variable().binary()))).collect())
+        .collect();
+    let change: Vec<Col> = if model.hotel_change_penalty > 0.0 && n_nights > 1 {
+        (0..n_nights - 1).map(|_| Col::add(&mut vars, variable().min(0.0).max(1.0))).collect()
+    } else {
+        Vec::new()
+    };
+    let fixed = fixed_cost(model, fleet);
+    let settings = MilpSettings { offset: fixed, ..settings };
+    let mut objective = Expression::from(0.0);
+    let mut cost = Expression::from(fixed);
+    for (d, day) in priced.iter().enumerate() {
+        for (k, p) in day.iter().enumerate() {
+            objective += p.objective * x[d][k].var;
+            cost += p.cost * x[d][k].var;
+        }
+    }
+    for (n, night) in rooming.iter().enumerate() {
+        for (h, r) in night.iter().enumerate() {
+            if let (Some(r), Some(v)) = (r, y[n][h]) {
+                objective += r.cost * v.var;
+                cost += r.cost * v.var;
+            }
+        }
+    }
+    for &c in &change {
+        objective += model.hotel_change_penalty * c.var;
+    }
+    let variables = vars.len() as u64;
+    let mut problem = vars.minimise(objective).using(good_lp::highs);
+    let mut rows = 0u64;
+    let mut add = |p: &mut good_lp::solvers::highs::HighsProblem, c: good_lp::Constraint| {
+        p.add_constraint(c);
+        rows += 1;
+    };
+    // one_route_per_day
+    for xs in &x {
+        let e: Expression = xs.iter().map(|c| c.var).sum();
+        add(&mut problem, constraint!(e == 1.0));
+    }
+    for n in 0..n_nights {
+        // one_hotel_per_night
+        let hotels: Expression = y[n].iter().flatten().map(|c| c.var).sum();
+        add(&mut problem, constraint!(hotels == 1.0));
+        // arrive_at_hotel / leave_from_hotel: by overnight place
+        let mut places: BTreeSet<usize> = BTreeSet::new();
+        let mut at_place: HashMap<usize, Expression> = HashMap::new();
+        for (h, v) in y[n].iter().enumerate() {
+            if let Some(v) = v {
+                let p = model.hotels[h].place;
+                places.insert(p);
+                *at_place.entry(p).or_default() += v.var;
+            }
+        }
+        let mut ending: HashMap<usize, Expression> = HashMap::new();
+        for (k, p) in priced[n].iter().enumerate() {
+            let e = routes[n][p.route].end;
+            places.insert(e);
+            *ending.entry(e).or_default() += x[n][k].var;
+        }
+        let mut starting: HashMap<usize, Expression> = HashMap::new();
+        for (k, p) in priced[n + 1].iter().enumerate() {
+            let s = routes[n + 1][p.route].start;
+            places.insert(s);
+            *starting.entry(s).or_default() += x[n + 1][k].var;
+        }
+        for p in places {
+            let sleep = at_place.remove(&p).unwrap_or_default();
+            let arrive = ending.remove(&p).unwrap_or_default();
+            let leave = starting.remove(&p).unwrap_or_default();
+            add(&mut problem, constraint!(arrive == sleep.clone()));
+            add(&mut problem, constraint!(leave == sleep));
+        }
+    }
+    // attraction_once / must_visit
+    for (i, a) in model.attractions.iter().enumerate() {
+        let bit = 1u128 << i;
+        let mut visits = Expression::from(0.0);
+        let mut any = false;
+        for (d, day) in priced.iter().enumerate() {
+            for (k, p) in day.iter().enumerate() {
+                if routes[d][p.route].set & bit != 0 {
+                    visits += x[d][k].var;
+                    any = true;
+                }
+            }
+        }
+        if a.must {
+            add(&mut problem, constraint!(visits == 1.0));
+        } else if any {
+            add(&mut problem, constraint!(visits <= 1.0));
+        }
+    }
+    // hotel_change: change[n] >= y[n][h] - y[n+1][h]
+    for (n, &c) in change.iter().enumerate() {
+        for h in 0..model.hotels.len() {
+            if let (Some(a), Some(b)) = (y[n][h], y[n + 1][h]) {
+                add(&mut problem, constraint!(c.var >= a.var - b.var));
+            } else if let Some(a) = y[n][h] {
+                add(&mut problem, constraint!(c.var >= a.var));
+            }
+        }
+    }
+    // budget
+    if let Some(b) = model.budget_total {
+        add(&mut problem, constraint!(cost <= b + 1e-6));
+    }
+    let outcome = solve(problem, settings);
+    let extract = |values: &[f64]| -> PlanChoice {
+        let routes = x
+            .iter()
+            .enumerate()
+            .map(|(d, xs)| {
+                let k = (0..xs.len()).max_by(|&a, &b| xs[a].value(values).total_cmp(&xs[b].value(values))).unwrap_or(0);
+                priced[d][k].route
+            })
+            .collect();
+        let hotels = y
+            .iter()
+            .map(|ys| {
+                ys.iter()
+                    .enumerate()
+                    .filter_map(|(h, v)| v.map(|v| (h, v.value(values))))
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .map_or(0, |(h, _)| h)
+            })
+            .collect();
+        PlanChoice { routes, hotels }
+    };
+    let (choice, bound, proven, failure) = match outcome {
+        MilpOutcome::Solved { values, objective, bound, proven } => {
+            (Some((extract(&values), objective)), bound, proven, None)
+        }
+        MilpOutcome::Infeasible => (None, f64::INFINITY, true, None),
+        MilpOutcome::NoSolution { bound } => (None, bound, false, None),
+        MilpOutcome::Failed(e) => (None, f64::NEG_INFINITY, false, Some(e)),
+    };
+    FleetAnswer { choice, bound, proven, variables, constraints: rows, failure }
+}

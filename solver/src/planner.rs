@@ -1,0 +1,217 @@
+//! The plan pipeline for one group: model -> travel matrix -> rooming per
+//! night -> day routes -> one MILP per fleet (in parallel) -> the best plan.
+
+use crate::contract::{DiagnosisItem, Plan, PlanJob, SolverFigures, Status};
+use crate::diagnose;
+use crate::extract::build_plan;
+use crate::fleet::{minimal_fleets, Fleet};
+use crate::graph::{TravelMatrix, TravelNetwork};
+use crate::limits::Limits;
+use crate::milp::highs::MilpSettings;
+use crate::milp::plan::{solve_fleet, FleetAnswer};
+use crate::model::{DayEnd, TripModel};
+use crate::rooming::{best_rooming, NightRooming, RoomingFailure};
+use crate::routes::{day_searches, generate, DayRoute};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+use std::time::Instant;
+
+/// How to solve: the caller's options and the service's limits.
+#[derive(Clone, Debug)]
+pub struct SolveContext {
+    /// Wall-clock limit in seconds.
+    pub time_limit_s: f64,
+    /// Relative gap accepted as optimal.
+    pub mip_gap: f64,
+    /// Size limits.
+    pub limits: Limits,
+}
+
+impl Default for SolveContext {
+    fn default() -> Self {
+        SolveContext { time_limit_s: 60.0, mip_gap: 0.0, limits: Limits::default() }
+    }
+}
+
+/// The outcome of planning one group.
+#[derive(Clone, Debug)]
+pub struct PlanOutcome {
+    /// optimal, feasible, infeasible, timeout or error.
+    pub status: Status,
+    /// The plan, when one was found.
+    pub plan: Option<Plan>,
+    /// Solver figures.
+    pub figures: SolverFigures,
+    /// Why no plan exists (infeasible) or what failed (error).
+    pub diagnosis: Vec<DiagnosisItem>,
+}
+
+/// Everything built before the MILP: reusable by diagnosis and alternatives.
+pub struct Prepared {
+    /// The core model.
+    pub model: TripModel,
+    /// Travel between the used places.
+    pub travel: TravelMatrix,
+    /// `rooming[n][h]`: rooming at hotel option h on night n, or why not.
+    pub rooming: Vec<Vec<Result<NightRooming, RoomingFailure>>>,
+    /// Routes per day.
+    pub routes: Vec<Vec<DayRoute>>,
+    /// Minimal fleets.
+    pub fleets: Vec<Fleet>,
+}
+
+impl Prepared {
+    /// Rooming per night and hotel, usable ones only.
+    pub fn usable_rooming(&self) -> Vec<Vec<Option<NightRooming>>> {
+        self.rooming.iter().map(|n| n.iter().map(|r| r.as_ref().ok().cloned()).collect()).collect()
+    }
+}
+
+/// Builds everything up to the MILP. Errors are diagnosis items (too large).
+pub fn prepare(job: &PlanJob, ctx: &SolveContext) -> Result<Prepared, DiagnosisItem> {
+    let model = TripModel::build(job);
+    let network = TravelNetwork::build(model.catalog(), &model.places);
+    let mut used: BTreeSet<usize> = BTreeSet::new();
+    if let Some(p) = model.days[0].start_place {
+        used.insert(p);
+    }
+    for d in &model.days {
+        if let DayEnd::Depart(p) = d.end {
+            used.insert(p);
+        }
+    }
+    used.extend(model.attractions.iter().map(|a| a.place));
+    used.extend(model.restaurants.iter().map(|r| r.place));
+    used.extend(model.hotels.iter().map(|h| h.place));
+    let used: Vec<usize> = used.into_iter().collect();
+    let travel = network.matrix(&used);
+    let rooming = rooming_table(&model);
+    let night_places: Vec<Vec<usize>> = rooming
+        .iter()
+        .map(|night| {
+            let set: BTreeSet<usize> =
+                night.iter().enumerate().filter(|(_, r)| r.is_ok()).map(|(h, _)| model.hotels[h].place).collect();
+            set.into_iter().collect()
+        })
+        .collect();
+    let searches = day_searches(&model, &night_places);
+    let per_search = generate(&model, &travel, &searches, ctx.limits.max_route_labels).map_err(|e| {
+        DiagnosisItem::general(
+            "too_large",
+            format!("day {} has too many possible routes to enumerate (over {} partial routes); list fewer optional attractions or restaurants", e.day + 1, ctx.limits.max_route_labels),
+        )
+    })?;
+    let mut routes: Vec<Vec<DayRoute>> = vec![Vec::new(); model.days.len()];
+    for (s, rs) in searches.iter().zip(per_search) {
+        routes[s.day].extend(rs);
+    }
+    let fleets = minimal_fleets(&model.vehicles, model.seats, 10_000);
+    Ok(Prepared { model, travel, rooming, routes, fleets })
+}
+
+/// Rooming of every night at every hotel option, each distinct (hotel, terms) solved once.
+fn rooming_table(model: &TripModel) -> Vec<Vec<Result<NightRooming, RoomingFailure>>> {
+    let c = model.catalog();
+    let cells: Vec<(usize, usize)> =
+        (0..model.nights()).flat_map(|n| (0..model.hotels.len()).map(move |h| (n, h))).collect();
+    // Nights with the same terms at a hotel have the same rooming: solve each key once.
+    let key = |n: usize, h: usize| {
+        let hotel = &c.hotels[model.hotels[h].catalog];
+        let terms = crate::rooming::terms_on(hotel, model.days[n].date);
+        (h, format!("{terms:?}"))
+    };
+    let mut first: HashMap<(usize, String), usize> = HashMap::new();
+    let mut representative = Vec::with_capacity(cells.len());
+    for (i, &(n, h)) in cells.iter().enumerate() {
+        representative.push(*first.entry(key(n, h)).or_insert(i));
+    }
+    let distinct: Vec<usize> = (0..cells.len()).filter(|&i| representative[i] == i).collect();
+    let solved: HashMap<usize, Result<NightRooming, RoomingFailure>> = distinct
+        .par_iter()
+        .map(|&i| {
+            let (n, h) = cells[i];
+            (i, best_rooming(&c.hotels[model.hotels[h].catalog], model.days[n].date, &model.rooming))
+        })
+        .collect();
+    let mut table: Vec<Vec<Result<NightRooming, RoomingFailure>>> = (0..model.nights()).map(|_| Vec::new()).collect();
+    for (i, &(n, _)) in cells.iter().enumerate() {
+        table[n].push(solved[&representative[i]].clone());
+    }
+    table
+}
+
+/// Plans one group: the cheapest plan that keeps every rule, proven by the solver's bound.
+pub fn plan(job: &PlanJob, ctx: &SolveContext) -> PlanOutcome {
+    let started = Instant::now();
+    let prepared = match prepare(job, ctx) {
+        Ok(p) => p,
+        Err(item) => {
+            return PlanOutcome {
+                status: Status::Invalid,
+                plan: None,
+                figures: SolverFigures::default(),
+                diagnosis: vec![item],
+            }
+        }
+    };
+    let mut outcome = solve_prepared(&prepared, ctx, started);
+    if outcome.status == Status::Infeasible {
+        outcome.diagnosis = diagnose::infeasible(&prepared, ctx);
+    }
+    outcome.figures.seconds = started.elapsed().as_secs_f64();
+    outcome
+}
+
+/// Solves the MILP of every fleet and keeps the best plan.
+pub fn solve_prepared(p: &Prepared, ctx: &SolveContext, started: Instant) -> PlanOutcome {
+    let route_count: usize = p.routes.iter().map(Vec::len).sum();
+    let mut figures = SolverFigures {
+        day_routes: Some(route_count as u64),
+        fleets: Some(p.fleets.len() as u64),
+        ..SolverFigures::default()
+    };
+    let quick_infeasible = p.fleets.is_empty()
+        || p.rooming.iter().any(|n| n.iter().all(|r| r.is_err()))
+        || p.routes.iter().any(Vec::is_empty);
+    if quick_infeasible {
+        return PlanOutcome { status: Status::Infeasible, plan: None, figures, diagnosis: Vec::new() };
+    }
+    let rooming = p.usable_rooming();
+    let remaining = (ctx.time_limit_s - started.elapsed().as_secs_f64()).max(0.05);
+    let settings = MilpSettings { offset: 0.0, time_limit_s: remaining, mip_gap: ctx.mip_gap };
+    let answers: Vec<FleetAnswer> =
+        p.fleets.par_iter().map(|f| solve_fleet(&p.model, f, &p.routes, &rooming, settings)).collect();
+    figures.variables = answers.iter().map(|a| a.variables).sum();
+    figures.constraints = answers.iter().map(|a| a.constraints).sum();
+    if let Some(failure) = answers.iter().find_map(|a| a.failure.clone()) {
+        return PlanOutcome {
+            status: Status::Error,
+            plan: None,
+            figures,
+            diagnosis: vec![DiagnosisItem::general("solver_failed", failure)],
+        };
+    }
+    let best = answers
+        .iter()
+        .enumerate()
+        .filter_map(|(f, a)| a.choice.as_ref().map(|(c, obj)| (f, c, *obj)))
+        .min_by(|a, b| a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)));
+    let bound = answers.iter().map(|a| a.bound).fold(f64::INFINITY, f64::min);
+    let all_proven = answers.iter().all(|a| a.proven);
+    match best {
+        None => {
+            let status = if all_proven { Status::Infeasible } else { Status::Timeout };
+            PlanOutcome { status, plan: None, figures, diagnosis: Vec::new() }
+        }
+        Some((f, choice, objective)) => {
+            let plan = build_plan(&p.model, &p.travel, &p.routes, choice, &p.fleets[f], &rooming, objective);
+            let bound = bound.min(objective);
+            let gap = if objective.abs() > 1e-9 { ((objective - bound) / objective.abs()).max(0.0) } else { 0.0 };
+            figures.objective = crate::quote::round2(objective);
+            figures.bound = crate::quote::round2(bound);
+            figures.gap = gap;
+            let status = if all_proven { Status::Optimal } else { Status::Feasible };
+            PlanOutcome { status, plan: Some(plan), figures, diagnosis: Vec::new() }
+        }
+    }
+}

@@ -1,0 +1,549 @@
+//! Semantic validation of a parsed job: every problem at once, each with a
+//! stable code, a JSON pointer and a message that says what to fix.
+//!
+//! Codes are listed in `docs/diagnosis-codes.md`. Nothing is solved for a job
+//! with any problem.
+
+use crate::contract::{Catalog, DiagnosisItem, Job, JobBody, Options, PlanJob, UnitKind};
+use crate::limits::Limits;
+use std::collections::{HashMap, HashSet};
+
+/// Escapes a JSON-pointer reference token (`~` -> `~0`, `/` -> `~1`).
+pub fn pointer_escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Validates a whole job; an empty list means valid.
+pub fn validate_job(job: &Job, limits: &Limits) -> Vec<DiagnosisItem> {
+    let mut v = Validator { problems: Vec::new(), limits };
+    v.options(&job.options);
+    match &job.body {
+        JobBody::Plan(p) => v.plan(p, ""),
+        JobBody::Whatif(w) => v.plan(&w.base, "/base"),
+        JobBody::Replan(r) => v.plan(&r.job, "/job"),
+        JobBody::Batch(b) => {
+            v.catalog(&b.catalog, "/catalog");
+            let mut seen = HashSet::new();
+            for (i, g) in b.groups.iter().enumerate() {
+                if !seen.insert(g.group_id.as_str()) {
+                    v.push(
+                        "duplicate_id",
+                        format!("/groups/{i}/group_id"),
+                        format!("group_id '{}' is used twice", g.group_id),
+                    );
+                }
+                let pj = PlanJob::new(b.catalog.clone(), g.group.clone(), g.trip.clone(), g.pricing.clone());
+                v.group_trip(&pj, &format!("/groups/{i}"), "/catalog");
+            }
+        }
+    }
+    v.problems
+}
+
+/// Validates a plan job found at `base` (`""` for a plan job).
+pub fn validate_plan(job: &PlanJob, base: &str, limits: &Limits) -> Vec<DiagnosisItem> {
+    let mut v = Validator { problems: Vec::new(), limits };
+    v.plan(job, base);
+    v.problems
+}
+
+struct Validator<'a> {
+    problems: Vec<DiagnosisItem>,
+    limits: &'a Limits,
+}
+
+fn ids<'a, I: Iterator<Item = &'a str>>(it: I) -> HashSet<&'a str> {
+    it.collect()
+}
+
+impl Validator<'_> {
+    fn push(&mut self, code: &str, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(DiagnosisItem::at(code, path, message));
+    }
+
+    fn money(&mut self, value: f64, path: String, what: &str) {
+        if !value.is_finite() {
+            self.push("not_finite", path, format!("{what} must be a finite number"));
+        } else if value < 0.0 {
+            self.push("negative", path, format!("{what} must not be negative (got {value})"));
+        }
+    }
+
+    fn positive(&mut self, value: f64, path: String, what: &str) {
+        if !(value.is_finite() && value > 0.0) {
+            self.push("not_positive", path, format!("{what} must be greater than 0 (got {value})"));
+        }
+    }
+
+    fn reference(&mut self, set: &HashSet<&str>, id: &str, path: String, what: &str, list: &str) {
+        if !set.contains(id) {
+            self.push("unknown_reference", path, format!("{what} '{id}' is not in {list}"));
+        }
+    }
+
+    fn options(&mut self, o: &Options) {
+        if let Some(t) = o.time_limit_s {
+            self.positive(t, "/options/time_limit_s".into(), "options.time_limit_s");
+            if t > self.limits.max_time_limit_s {
+                self.push(
+                    "too_large",
+                    "/options/time_limit_s",
+                    format!("options.time_limit_s {t} is above the limit of {} s", self.limits.max_time_limit_s),
+                );
+            }
+        }
+        if let Some(g) = o.mip_gap {
+            if !(0.0..=1.0).contains(&g) {
+                self.push(
+                    "out_of_range",
+                    "/options/mip_gap",
+                    format!("options.mip_gap must be between 0 and 1 (got {g})"),
+                );
+            }
+        }
+        if let Some(k) = o.alternatives {
+            if k > self.limits.max_alternatives {
+                self.push(
+                    "too_large",
+                    "/options/alternatives",
+                    format!("options.alternatives {k} is above the limit of {}", self.limits.max_alternatives),
+                );
+            }
+        }
+    }
+
+    fn plan(&mut self, job: &PlanJob, base: &str) {
+        self.catalog(&job.catalog, &format!("{base}/catalog"));
+        self.group_trip(job, base, &format!("{base}/catalog"));
+    }
+
+    fn unique<'a>(&mut self, items: impl Iterator<Item = &'a str>, path: &str, what: &str) {
+        let mut seen = HashSet::new();
+        for (i, id) in items.enumerate() {
+            if id.trim().is_empty() {
+                self.push("empty", format!("{path}/{i}/id"), format!("{what} {i} has an empty id"));
+            } else if !seen.insert(id) {
+                self.push("duplicate_id", format!("{path}/{i}/id"), format!("{what} id '{id}' is used twice"));
+            }
+        }
+    }
+
+    fn catalog(&mut self, c: &Catalog, path: &str) {
+        let l = self.limits;
+        for (len, key, max) in [
+            (c.places.len(), "places", l.max_places),
+            (c.legs.len(), "legs", l.max_legs),
+            (c.attractions.len(), "attractions", l.max_attractions),
+            (c.hotels.len(), "hotels", l.max_hotels),
+            (c.vehicles.len(), "vehicles", l.max_vehicles),
+            (c.restaurants.len(), "restaurants", l.max_restaurants),
+        ] {
+            if len > max {
+                self.push("too_large", format!("{path}/{key}"), format!("{len} {key} is above the limit of {max}"));
+            }
+        }
+        let places = ids(c.places.iter().map(|p| p.id.as_str()));
+        self.unique(c.places.iter().map(|p| p.id.as_str()), &format!("{path}/places"), "place");
+        for (i, p) in c.places.iter().enumerate() {
+            if let Some(lat) = p.lat {
+                if !(-90.0..=90.0).contains(&lat) {
+                    self.push(
+                        "out_of_range",
+                        format!("{path}/places/{i}/lat"),
+                        format!("place '{}' lat {lat} is not between -90 and 90", p.id),
+                    );
+                }
+            }
+            if let Some(lon) = p.lon {
+                if !(-180.0..=180.0).contains(&lon) {
+                    self.push(
+                        "out_of_range",
+                        format!("{path}/places/{i}/lon"),
+                        format!("place '{}' lon {lon} is not between -180 and 180", p.id),
+                    );
+                }
+            }
+        }
+        for (i, leg) in c.legs.iter().enumerate() {
+            let lp = format!("{path}/legs/{i}");
+            self.reference(&places, &leg.from, format!("{lp}/from"), "place", "catalog.places");
+            self.reference(&places, &leg.to, format!("{lp}/to"), "place", "catalog.places");
+            self.money(leg.km, format!("{lp}/km"), "a leg's km");
+            self.money(leg.toll, format!("{lp}/toll"), "a leg's toll");
+        }
+        self.unique(c.attractions.iter().map(|a| a.id.as_str()), &format!("{path}/attractions"), "attraction");
+        for (i, a) in c.attractions.iter().enumerate() {
+            let ap = format!("{path}/attractions/{i}");
+            self.reference(&places, &a.place, format!("{ap}/place"), "place", "catalog.places");
+            if a.visit_minutes == 0 {
+                self.push(
+                    "not_positive",
+                    format!("{ap}/visit_minutes"),
+                    format!("attraction '{}' visit_minutes must be greater than 0", a.id),
+                );
+            }
+            for (j, h) in a.hours.iter().enumerate() {
+                let hp = format!("{ap}/hours/{j}");
+                if h.open >= h.close {
+                    self.push(
+                        "reversed_window",
+                        format!("{hp}/close"),
+                        format!("attraction '{}' closes at {} but opens at {}", a.id, h.close, h.open),
+                    );
+                }
+                if h.weekdays.is_empty() {
+                    self.push(
+                        "empty",
+                        format!("{hp}/weekdays"),
+                        format!("attraction '{}' hours entry {j} lists no weekday", a.id),
+                    );
+                }
+                for (k, d) in h.weekdays.iter().enumerate() {
+                    if !(1..=7).contains(d) {
+                        self.push(
+                            "out_of_range",
+                            format!("{hp}/weekdays/{k}"),
+                            format!("weekday {d} is not an ISO weekday 1 (Monday) to 7 (Sunday)"),
+                        );
+                    }
+                }
+            }
+            if let Some(t) = &a.ticket {
+                self.money(t.adult, format!("{ap}/ticket/adult"), "a ticket price");
+                if let Some(ch) = t.child {
+                    self.money(ch, format!("{ap}/ticket/child"), "a ticket price");
+                }
+            }
+            if let Some(g) = &a.group_ticket {
+                if g.min_pax == 0 {
+                    self.push(
+                        "not_positive",
+                        format!("{ap}/group_ticket/min_pax"),
+                        "group_ticket.min_pax must be at least 1",
+                    );
+                }
+                for (v, k) in [(g.adult, "adult"), (g.child, "child")] {
+                    if let Some(v) = v {
+                        self.money(v, format!("{ap}/group_ticket/{k}"), "a group ticket price");
+                    }
+                }
+            }
+        }
+        self.unique(c.hotels.iter().map(|h| h.id.as_str()), &format!("{path}/hotels"), "hotel");
+        for (i, h) in c.hotels.iter().enumerate() {
+            let hp = format!("{path}/hotels/{i}");
+            self.reference(&places, &h.place, format!("{hp}/place"), "place", "catalog.places");
+            if let Some(p) = h.extra_bed_price {
+                self.money(p, format!("{hp}/extra_bed_price"), "extra_bed_price");
+            }
+            if let Some(f) = &h.foc {
+                if f.per == 0 {
+                    self.push(
+                        "not_positive",
+                        format!("{hp}/foc/per"),
+                        format!("hotel '{}' foc.per must be at least 1", h.id),
+                    );
+                }
+                self.money(f.free_value, format!("{hp}/foc/free_value"), "foc.free_value");
+            }
+            let mut types = HashSet::new();
+            for (j, r) in h.rooms.iter().enumerate() {
+                let rp = format!("{hp}/rooms/{j}");
+                if !types.insert(r.kind.as_str()) {
+                    self.push(
+                        "duplicate_id",
+                        format!("{rp}/type"),
+                        format!("hotel '{}' lists room type '{}' twice", h.id, r.kind),
+                    );
+                }
+                if r.sleeps == 0 {
+                    self.push(
+                        "not_positive",
+                        format!("{rp}/sleeps"),
+                        format!("room type '{}' of hotel '{}' sleeps 0; it must sleep at least 1", r.kind, h.id),
+                    );
+                }
+                for (k, rate) in r.rates.iter().enumerate() {
+                    let ratep = format!("{rp}/rates/{k}");
+                    if rate.from > rate.to {
+                        self.push(
+                            "reversed_dates",
+                            format!("{ratep}/to"),
+                            format!("rate ends {} before it starts {}", rate.to, rate.from),
+                        );
+                    }
+                    self.money(rate.price, format!("{ratep}/price"), "a room rate");
+                    if let Some(w) = rate.weekend_price {
+                        self.money(w, format!("{ratep}/weekend_price"), "a weekend room rate");
+                    }
+                    for (m, other) in r.rates.iter().enumerate().take(k) {
+                        if rate.from <= other.to && other.from <= rate.to {
+                            self.push("overlapping_ranges", ratep.clone(), format!("rates {m} and {k} of room type '{}' at hotel '{}' overlap; each night needs one price", r.kind, h.id));
+                        }
+                    }
+                }
+                for (k, al) in r.allotment.iter().enumerate() {
+                    let alp = format!("{rp}/allotment/{k}");
+                    if al.from > al.to {
+                        self.push(
+                            "reversed_dates",
+                            format!("{alp}/to"),
+                            format!("allotment ends {} before it starts {}", al.to, al.from),
+                        );
+                    }
+                    for (m, other) in r.allotment.iter().enumerate().take(k) {
+                        if al.from <= other.to && other.from <= al.to {
+                            self.push(
+                                "overlapping_ranges",
+                                alp.clone(),
+                                format!("allotments {m} and {k} of room type '{}' at hotel '{}' overlap", r.kind, h.id),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        self.unique(c.vehicles.iter().map(|v| v.id.as_str()), &format!("{path}/vehicles"), "vehicle");
+        for (i, v) in c.vehicles.iter().enumerate() {
+            let vp = format!("{path}/vehicles/{i}");
+            if v.seats == 0 {
+                self.push("not_positive", format!("{vp}/seats"), format!("vehicle '{}' has 0 seats", v.id));
+            }
+            self.money(v.day_rate, format!("{vp}/day_rate"), "day_rate");
+            self.money(v.km_included, format!("{vp}/km_included"), "km_included");
+            self.money(v.per_km, format!("{vp}/per_km"), "per_km");
+        }
+        self.unique(c.restaurants.iter().map(|r| r.id.as_str()), &format!("{path}/restaurants"), "restaurant");
+        for (i, r) in c.restaurants.iter().enumerate() {
+            let rp = format!("{path}/restaurants/{i}");
+            self.reference(&places, &r.place, format!("{rp}/place"), "place", "catalog.places");
+            self.money(r.per_pax, format!("{rp}/per_pax"), "per_pax");
+            if let Some(c) = r.child_per_pax {
+                self.money(c, format!("{rp}/child_per_pax"), "child_per_pax");
+            }
+            if r.minutes == Some(0) {
+                self.push(
+                    "not_positive",
+                    format!("{rp}/minutes"),
+                    format!("restaurant '{}' minutes must be greater than 0", r.id),
+                );
+            }
+        }
+        self.unique(c.guides.iter().map(|g| g.id.as_str()), &format!("{path}/guides"), "guide");
+        for (i, g) in c.guides.iter().enumerate() {
+            self.money(g.day_fee, format!("{path}/guides/{i}/day_fee"), "day_fee");
+        }
+        for (i, f) in c.fees.iter().enumerate() {
+            self.money(f.per_pax, format!("{path}/fees/{i}/per_pax"), "a fee");
+            self.money(f.per_pax_per_day, format!("{path}/fees/{i}/per_pax_per_day"), "a fee");
+        }
+    }
+
+    fn group_trip(&mut self, job: &PlanJob, base: &str, catalog_path: &str) {
+        let c = &job.catalog;
+        let g = &job.group;
+        let t = &job.trip;
+        let pax = g.pax.adult + g.pax.child;
+        if pax == 0 {
+            self.push(
+                "not_positive",
+                format!("{base}/group/pax"),
+                "the group has no pax; adult + child must be at least 1",
+            );
+        }
+        if pax > self.limits.max_pax {
+            self.push(
+                "too_large",
+                format!("{base}/group/pax"),
+                format!("{pax} pax is above the limit of {}", self.limits.max_pax),
+            );
+        }
+        let mut people = 0u64;
+        for (i, r) in g.rooming.iter().enumerate() {
+            let rp = format!("{base}/group/rooming/{i}");
+            if r.count == 0 {
+                self.push("not_positive", format!("{rp}/count"), "a rooming line must count at least 1 unit");
+            }
+            let size = match r.unit {
+                UnitKind::Couple => 2,
+                UnitKind::Family => {
+                    match r.size {
+                        Some(0) => {
+                            self.push("not_positive", format!("{rp}/size"), "a family must have at least 1 person");
+                            0
+                        }
+                        Some(s) => {
+                            let fits = c
+                                .hotels
+                                .iter()
+                                .flat_map(|h| &h.rooms)
+                                .any(|rt| rt.sleeps >= s || (rt.extra_bed && rt.sleeps + 1 == s));
+                            if !fits {
+                                self.push("no_room_fits", format!("{rp}/size"), format!("no room type in the catalog sleeps a family of {s} (not even with an extra bed)"));
+                            }
+                            s
+                        }
+                        None => {
+                            self.push("missing_field", format!("{rp}/size"), "a family rooming line needs its size");
+                            0
+                        }
+                    }
+                }
+                _ => 1,
+            };
+            people += size as u64 * r.count as u64;
+        }
+        if people != pax as u64 {
+            self.push(
+                "rooming_mismatch",
+                format!("{base}/group/rooming"),
+                format!(
+                    "the rooming list sleeps {people} people but the group has {pax} pax ({} adults + {} children)",
+                    g.pax.adult, g.pax.child
+                ),
+            );
+        }
+        if let Some(s) = g.seats {
+            if s < pax {
+                self.push(
+                    "seats_below_pax",
+                    format!("{base}/group/seats"),
+                    format!("seats {s} is below pax {pax}; every traveller needs a seat"),
+                );
+            }
+        }
+        if let Some(m) = g.meal_covers {
+            if m < pax {
+                self.push(
+                    "covers_below_pax",
+                    format!("{base}/group/meal_covers"),
+                    format!("meal_covers {m} is below pax {pax}; every traveller eats"),
+                );
+            }
+        }
+        let places = ids(c.places.iter().map(|p| p.id.as_str()));
+        let attractions = ids(c.attractions.iter().map(|a| a.id.as_str()));
+        let tp = format!("{base}/trip");
+        self.reference(
+            &places,
+            &t.arrive.place,
+            format!("{tp}/arrive/place"),
+            "place",
+            &format!("{catalog_path}/places"),
+        );
+        self.reference(
+            &places,
+            &t.depart.place,
+            format!("{tp}/depart/place"),
+            "place",
+            &format!("{catalog_path}/places"),
+        );
+        let buffer = t.depart.buffer_minutes.unwrap_or(0) as i64;
+        let latest = t.depart.at.0 - chrono::Duration::minutes(buffer);
+        if t.depart.at.0 <= t.arrive.at.0 {
+            self.push(
+                "reversed_dates",
+                format!("{tp}/depart/at"),
+                format!("departure {} is not after arrival {}", fmt_dt(t.depart.at.0), fmt_dt(t.arrive.at.0)),
+            );
+        } else if latest <= t.arrive.at.0 {
+            self.push(
+                "reversed_dates",
+                format!("{tp}/depart/buffer_minutes"),
+                format!(
+                    "the departure buffer of {buffer} minutes ends before the arrival at {}",
+                    fmt_dt(t.arrive.at.0)
+                ),
+            );
+        }
+        let days = (t.depart.at.date() - t.arrive.at.date()).num_days() + 1;
+        if days > self.limits.max_days as i64 {
+            self.push(
+                "too_large",
+                format!("{tp}/depart/at"),
+                format!("a trip of {days} days is above the limit of {} days", self.limits.max_days),
+            );
+        }
+        let (ds, de) = (t.day_start.map_or(480, |c| c.0), t.day_end.map_or(1260, |c| c.0));
+        if ds >= de {
+            self.push(
+                "reversed_window",
+                format!("{tp}/day_end"),
+                format!(
+                    "day_end {} is not after day_start {}",
+                    crate::contract::clock::format_minutes(de),
+                    crate::contract::clock::format_minutes(ds)
+                ),
+            );
+        }
+        let mut seen: HashMap<&str, String> = HashMap::new();
+        for (i, a) in t.must_visit.iter().enumerate() {
+            let p = format!("{tp}/must_visit/{i}");
+            self.reference(&attractions, a, p.clone(), "attraction", &format!("{catalog_path}/attractions"));
+            if seen.insert(a, p).is_some() {
+                self.push("duplicate_id", format!("{tp}/must_visit/{i}"), format!("attraction '{a}' is listed twice"));
+            }
+        }
+        for (i, o) in t.optional.iter().enumerate() {
+            let p = format!("{tp}/optional/{i}/attraction");
+            self.reference(
+                &attractions,
+                &o.attraction,
+                p.clone(),
+                "attraction",
+                &format!("{catalog_path}/attractions"),
+            );
+            if let Some(first) = seen.insert(&o.attraction, p.clone()) {
+                self.push("duplicate_id", p, format!("attraction '{}' is already listed at {first}", o.attraction));
+            }
+            if !o.value.is_finite() {
+                self.push(
+                    "not_finite",
+                    format!("{tp}/optional/{i}/value"),
+                    "an optional value must be a finite number",
+                );
+            }
+        }
+        for (name, [open, close]) in &t.meals {
+            if open > close {
+                self.push(
+                    "reversed_window",
+                    format!("{tp}/meals/{}", pointer_escape(name)),
+                    format!("the {name} window closes at {close} before it opens at {open}"),
+                );
+            }
+        }
+        if t.meals.len() > 8 {
+            self.push("too_large", format!("{tp}/meals"), "at most 8 meal kinds a day are supported");
+        }
+        if let Some(p) = t.hotel_change_penalty {
+            self.money(p, format!("{tp}/hotel_change_penalty"), "hotel_change_penalty");
+        }
+        if let Some(p) = t.drive_penalty_per_pax_hour {
+            self.money(p, format!("{tp}/drive_penalty_per_pax_hour"), "drive_penalty_per_pax_hour");
+        }
+        if let Some(b) = t.budget_per_pax {
+            self.positive(b, format!("{tp}/budget_per_pax"), "budget_per_pax");
+        }
+        if let Some(gid) = &t.guide {
+            let guides = ids(c.guides.iter().map(|g| g.id.as_str()));
+            self.reference(&guides, gid, format!("{tp}/guide"), "guide", &format!("{catalog_path}/guides"));
+        }
+        if let Some(m) = job.pricing.markup_pct {
+            if !m.is_finite() || m <= -100.0 {
+                self.push(
+                    "out_of_range",
+                    format!("{base}/pricing/markup_pct"),
+                    format!("markup_pct must be above -100 (got {m})"),
+                );
+            }
+        }
+        if let Some(r) = job.pricing.round_to {
+            self.positive(r, format!("{base}/pricing/round_to"), "round_to");
+        }
+    }
+}
+
+fn fmt_dt(dt: chrono::NaiveDateTime) -> String {
+    dt.format("%Y-%m-%dT%H:%M").to_string()
+}
