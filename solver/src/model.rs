@@ -209,8 +209,11 @@ impl TripModel {
             return Vec::new();
         }
         let wd = date.weekday().number_from_monday() as u8;
+        let Some(hours) = &attraction.hours else {
+            return vec![(0, 24 * 60)];
+        };
         let mut v: Vec<(Minute, Minute)> =
-            attraction.hours.iter().filter(|h| h.weekdays.contains(&wd)).map(|h| (h.open.0, h.close.0)).collect();
+            hours.iter().filter(|h| h.weekdays.contains(&wd)).map(|h| (h.open.0, h.close.0)).collect();
         v.sort_unstable();
         v
     }

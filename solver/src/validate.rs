@@ -182,7 +182,7 @@ impl Validator<'_> {
                     format!("attraction '{}' visit_minutes must be greater than 0", a.id),
                 );
             }
-            for (j, h) in a.hours.iter().enumerate() {
+            for (j, h) in a.hours.iter().flatten().enumerate() {
                 let hp = format!("{ap}/hours/{j}");
                 if h.open >= h.close {
                     self.push(
@@ -343,7 +343,8 @@ impl Validator<'_> {
         let c = &job.catalog;
         let g = &job.group;
         let t = &job.trip;
-        let pax = g.pax.adult + g.pax.child;
+        // u64: two u32 counts near the top of their range must not overflow here.
+        let pax = g.pax.adult as u64 + g.pax.child as u64;
         if pax == 0 {
             self.push(
                 "not_positive",
@@ -351,7 +352,7 @@ impl Validator<'_> {
                 "the group has no pax; adult + child must be at least 1",
             );
         }
-        if pax > self.limits.max_pax {
+        if pax > self.limits.max_pax as u64 {
             self.push(
                 "too_large",
                 format!("{base}/group/pax"),
@@ -359,6 +360,8 @@ impl Validator<'_> {
             );
         }
         let mut people = 0u64;
+        // A family line without a usable size already has its own problem; the sum would only repeat it.
+        let mut sizes_known = true;
         for (i, r) in g.rooming.iter().enumerate() {
             let rp = format!("{base}/group/rooming/{i}");
             if r.count == 0 {
@@ -370,6 +373,7 @@ impl Validator<'_> {
                     match r.size {
                         Some(0) => {
                             self.push("not_positive", format!("{rp}/size"), "a family must have at least 1 person");
+                            sizes_known = false;
                             0
                         }
                         Some(s) => {
@@ -385,6 +389,7 @@ impl Validator<'_> {
                         }
                         None => {
                             self.push("missing_field", format!("{rp}/size"), "a family rooming line needs its size");
+                            sizes_known = false;
                             0
                         }
                     }
@@ -393,7 +398,7 @@ impl Validator<'_> {
             };
             people += size as u64 * r.count as u64;
         }
-        if people != pax as u64 {
+        if sizes_known && people != pax {
             self.push(
                 "rooming_mismatch",
                 format!("{base}/group/rooming"),
@@ -404,7 +409,7 @@ impl Validator<'_> {
             );
         }
         if let Some(s) = g.seats {
-            if s < pax {
+            if (s as u64) < pax {
                 self.push(
                     "seats_below_pax",
                     format!("{base}/group/seats"),
@@ -413,7 +418,7 @@ impl Validator<'_> {
             }
         }
         if let Some(m) = g.meal_covers {
-            if m < pax {
+            if (m as u64) < pax {
                 self.push(
                     "covers_below_pax",
                     format!("{base}/group/meal_covers"),
@@ -424,20 +429,10 @@ impl Validator<'_> {
         let places = ids(c.places.iter().map(|p| p.id.as_str()));
         let attractions = ids(c.attractions.iter().map(|a| a.id.as_str()));
         let tp = format!("{base}/trip");
-        self.reference(
-            &places,
-            &t.arrive.place,
-            format!("{tp}/arrive/place"),
-            "place",
-            &format!("{catalog_path}/places"),
-        );
-        self.reference(
-            &places,
-            &t.depart.place,
-            format!("{tp}/depart/place"),
-            "place",
-            &format!("{catalog_path}/places"),
-        );
+        // Messages name lists as the contract does ("catalog.attractions"); the pointer is in `path`.
+        let cat = catalog_path.trim_start_matches('/').replace('/', ".");
+        self.reference(&places, &t.arrive.place, format!("{tp}/arrive/place"), "place", &format!("{cat}.places"));
+        self.reference(&places, &t.depart.place, format!("{tp}/depart/place"), "place", &format!("{cat}.places"));
         let buffer = t.depart.buffer_minutes.unwrap_or(0) as i64;
         let latest = t.depart.at.0 - chrono::Duration::minutes(buffer);
         if t.depart.at.0 <= t.arrive.at.0 {
@@ -466,33 +461,44 @@ impl Validator<'_> {
         }
         let (ds, de) = (t.day_start.map_or(480, |c| c.0), t.day_end.map_or(1260, |c| c.0));
         if ds >= de {
+            // Point at a field the job has: a day_start after the default day_end is the day_start's fault.
+            let key = if t.day_end.is_some() || t.day_start.is_none() { "day_end" } else { "day_start" };
             self.push(
                 "reversed_window",
-                format!("{tp}/day_end"),
+                format!("{tp}/{key}"),
                 format!(
-                    "day_end {} is not after day_start {}",
+                    "day_end {}{} is not after day_start {}",
                     crate::contract::clock::format_minutes(de),
+                    if t.day_end.is_none() { " (the default)" } else { "" },
                     crate::contract::clock::format_minutes(ds)
+                ),
+            );
+        }
+        let listed = t.must_visit.len() + t.optional.len();
+        if listed > self.limits.max_listed_attractions {
+            let key = if t.must_visit.len() > self.limits.max_listed_attractions { "must_visit" } else { "optional" };
+            self.push(
+                "too_large",
+                format!("{tp}/{key}"),
+                format!(
+                    "the trip lists {listed} attractions ({} must-visit + {} optional), above the limit of {}; list fewer",
+                    t.must_visit.len(),
+                    t.optional.len(),
+                    self.limits.max_listed_attractions
                 ),
             );
         }
         let mut seen: HashMap<&str, String> = HashMap::new();
         for (i, a) in t.must_visit.iter().enumerate() {
             let p = format!("{tp}/must_visit/{i}");
-            self.reference(&attractions, a, p.clone(), "attraction", &format!("{catalog_path}/attractions"));
+            self.reference(&attractions, a, p.clone(), "attraction", &format!("{cat}.attractions"));
             if seen.insert(a, p).is_some() {
                 self.push("duplicate_id", format!("{tp}/must_visit/{i}"), format!("attraction '{a}' is listed twice"));
             }
         }
         for (i, o) in t.optional.iter().enumerate() {
             let p = format!("{tp}/optional/{i}/attraction");
-            self.reference(
-                &attractions,
-                &o.attraction,
-                p.clone(),
-                "attraction",
-                &format!("{catalog_path}/attractions"),
-            );
+            self.reference(&attractions, &o.attraction, p.clone(), "attraction", &format!("{cat}.attractions"));
             if let Some(first) = seen.insert(&o.attraction, p.clone()) {
                 self.push("duplicate_id", p, format!("attraction '{}' is already listed at {first}", o.attraction));
             }
@@ -527,7 +533,7 @@ impl Validator<'_> {
         }
         if let Some(gid) = &t.guide {
             let guides = ids(c.guides.iter().map(|g| g.id.as_str()));
-            self.reference(&guides, gid, format!("{tp}/guide"), "guide", &format!("{catalog_path}/guides"));
+            self.reference(&guides, gid, format!("{tp}/guide"), "guide", &format!("{cat}.guides"));
         }
         if let Some(m) = job.pricing.markup_pct {
             if !m.is_finite() || m <= -100.0 {

@@ -121,9 +121,9 @@ pub struct Attraction {
     pub place: String,
     /// Length of a visit.
     pub visit_minutes: u32,
-    /// Opening hours; a weekday with no entry is closed.
-    #[serde(default)]
-    pub hours: Vec<Hours>,
+    /// Opening hours; a weekday with no entry is closed. Absent = open all day, every day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<Vec<Hours>>,
     /// Dates on which it is closed.
     #[serde(default)]
     pub closed_dates: Vec<Date>,
