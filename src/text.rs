@@ -22,7 +22,10 @@ pub fn render(r: &PlanResult) -> String {
             let _ = writeln!(s, "    -> {x}");
         }
     }
-    if let Some(f) = &r.solver {
+    if let (Some(f), None) = (&r.solver, &r.plan) {
+        let _ = writeln!(s, "solver: {:.3} s, {} variables, {} constraints", f.seconds, f.variables, f.constraints);
+    }
+    if let (Some(f), Some(_)) = (&r.solver, &r.plan) {
         let _ = writeln!(
             s,
             "solver: objective {:.2}, bound {:.2}, gap {:.4}%, {:.3} s, {} variables, {} constraints{}",

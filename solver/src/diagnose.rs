@@ -164,7 +164,18 @@ pub fn infeasible(p: &Prepared, ctx: &SolveContext) -> Vec<DiagnosisItem> {
             routes: p.routes.clone(),
             fleets: p.fleets.clone(),
         };
+        // The smallest budget that works is the cheapest plan's cost: price cost alone.
         relaxed.model.budget_total = None;
+        relaxed.model.drive_penalty_per_minute = 0.0;
+        relaxed.model.hotel_change_penalty = 0.0;
+        for a in &mut relaxed.model.attractions {
+            a.value = 0.0;
+        }
+        for day in &mut relaxed.routes {
+            for r in day {
+                r.value = 0.0;
+            }
+        }
         let free = solve_prepared(&relaxed, ctx, Instant::now());
         if let Some(plan) = free.plan {
             let budget = m.job.trip.budget_per_pax.unwrap_or(0.0);

@@ -8,6 +8,9 @@ use crate::contract::{Catalog, DiagnosisItem, Job, JobBody, Options, PlanJob, Un
 use crate::limits::Limits;
 use std::collections::{HashMap, HashSet};
 
+/// Minutes in a day: every leg, visit and meal happens inside one day.
+const MINUTES_PER_DAY: u32 = 24 * 60;
+
 /// Escapes a JSON-pointer reference token (`~` -> `~0`, `/` -> `~1`).
 pub fn pointer_escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
@@ -72,6 +75,17 @@ impl Validator<'_> {
     fn positive(&mut self, value: f64, path: String, what: &str) {
         if !(value.is_finite() && value > 0.0) {
             self.push("not_positive", path, format!("{what} must be greater than 0 (got {value})"));
+        }
+    }
+
+    /// Durations longer than a day cannot happen in one day's route (and would not fit the model's minutes).
+    fn within_a_day(&mut self, minutes: u32, path: String, what: &str, fix: &str) {
+        if minutes > MINUTES_PER_DAY {
+            self.push(
+                "out_of_range",
+                path,
+                format!("{what} {minutes} is more than a day ({MINUTES_PER_DAY} minutes); {fix}"),
+            );
         }
     }
 
@@ -168,6 +182,12 @@ impl Validator<'_> {
             let lp = format!("{path}/legs/{i}");
             self.reference(&places, &leg.from, format!("{lp}/from"), "place", "catalog.places");
             self.reference(&places, &leg.to, format!("{lp}/to"), "place", "catalog.places");
+            self.within_a_day(
+                leg.minutes,
+                format!("{lp}/minutes"),
+                "a leg's minutes",
+                "every leg is driven within one day",
+            );
             self.money(leg.km, format!("{lp}/km"), "a leg's km");
             self.money(leg.toll, format!("{lp}/toll"), "a leg's toll");
         }
@@ -182,6 +202,12 @@ impl Validator<'_> {
                     format!("attraction '{}' visit_minutes must be greater than 0", a.id),
                 );
             }
+            self.within_a_day(
+                a.visit_minutes,
+                format!("{ap}/visit_minutes"),
+                &format!("attraction '{}' visit_minutes", a.id),
+                "a visit fits inside one day's opening hours",
+            );
             for (j, h) in a.hours.iter().flatten().enumerate() {
                 let hp = format!("{ap}/hours/{j}");
                 if h.open >= h.close {
@@ -328,6 +354,14 @@ impl Validator<'_> {
                     format!("restaurant '{}' minutes must be greater than 0", r.id),
                 );
             }
+            if let Some(m) = r.minutes {
+                self.within_a_day(
+                    m,
+                    format!("{rp}/minutes"),
+                    &format!("restaurant '{}' minutes", r.id),
+                    "a meal lasts less than a day",
+                );
+            }
         }
         self.unique(c.guides.iter().map(|g| g.id.as_str()), &format!("{path}/guides"), "guide");
         for (i, g) in c.guides.iter().enumerate() {
@@ -457,6 +491,14 @@ impl Validator<'_> {
                 "too_large",
                 format!("{tp}/depart/at"),
                 format!("a trip of {days} days is above the limit of {} days", self.limits.max_days),
+            );
+        }
+        if let Some(m) = t.max_drive_minutes {
+            self.within_a_day(
+                m,
+                format!("{tp}/max_drive_minutes"),
+                "trip.max_drive_minutes",
+                "leave it out for no daily limit",
             );
         }
         let (ds, de) = (t.day_start.map_or(480, |c| c.0), t.day_end.map_or(1260, |c| c.0));

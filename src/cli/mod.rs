@@ -146,7 +146,7 @@ pub fn emit(args: &SolveArgs, result: &PlanResult) -> Result<()> {
         Format::Json => println!("{json}"),
         Format::Text => print!("{}", crate::text::render(result)),
     }
-    if !matches!(result.status, Status::Optimal | Status::Feasible) {
+    if args.format == Format::Json && !matches!(result.status, Status::Optimal | Status::Feasible) {
         for d in &result.diagnosis {
             eprintln!("{} [{}] {}", d.path.as_deref().unwrap_or(""), d.code, d.message);
         }

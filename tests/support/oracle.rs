@@ -69,22 +69,15 @@ fn num_or(v: &Value, key: &str, default: f64) -> f64 {
 }
 
 fn num(v: &Value, key: &str) -> f64 {
-    field(v, key)
-        .and_then(Value::as_f64)
-        .unwrap_or_else(|| panic!("oracle: missing number `{key}` in {v}"))
+    field(v, key).and_then(Value::as_f64).unwrap_or_else(|| panic!("oracle: missing number `{key}` in {v}"))
 }
 
 fn text<'a>(v: &'a Value, key: &str) -> &'a str {
-    field(v, key)
-        .and_then(Value::as_str)
-        .unwrap_or_else(|| panic!("oracle: missing string `{key}` in {v}"))
+    field(v, key).and_then(Value::as_str).unwrap_or_else(|| panic!("oracle: missing string `{key}` in {v}"))
 }
 
 fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    field(v, key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
+    field(v, key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
 }
 
 fn count(x: f64) -> u32 {
@@ -93,27 +86,16 @@ fn count(x: f64) -> u32 {
 
 /// "HH:MM" to minutes after midnight.
 fn minutes_of(hm: &str) -> i64 {
-    let (h, m) = hm
-        .split_once(':')
-        .unwrap_or_else(|| panic!("oracle: bad time {hm:?}"));
-    let h: i64 = h
-        .parse()
-        .unwrap_or_else(|_| panic!("oracle: bad time {hm:?}"));
-    let m: i64 = m
-        .parse()
-        .unwrap_or_else(|_| panic!("oracle: bad time {hm:?}"));
+    let (h, m) = hm.split_once(':').unwrap_or_else(|| panic!("oracle: bad time {hm:?}"));
+    let h: i64 = h.parse().unwrap_or_else(|_| panic!("oracle: bad time {hm:?}"));
+    let m: i64 = m.parse().unwrap_or_else(|_| panic!("oracle: bad time {hm:?}"));
     h * 60 + m
 }
 
 /// "YYYY-MM-DD" to days since 1970-01-01 (proleptic Gregorian calendar).
 fn day_number(ymd: &str) -> i64 {
-    let parts: Vec<i64> = ymd
-        .split('-')
-        .map(|p| {
-            p.parse()
-                .unwrap_or_else(|_| panic!("oracle: bad date {ymd:?}"))
-        })
-        .collect();
+    let parts: Vec<i64> =
+        ymd.split('-').map(|p| p.parse().unwrap_or_else(|_| panic!("oracle: bad date {ymd:?}"))).collect();
     assert!(parts.len() == 3, "oracle: bad date {ymd:?}");
     let (y, m, d) = (parts[0], parts[1], parts[2]);
     let y = if m <= 2 { y - 1 } else { y };
@@ -133,9 +115,7 @@ fn iso_weekday(day: i64) -> u32 {
 
 /// "YYYY-MM-DDTHH:MM" to (day number, minutes after midnight).
 fn date_time(s: &str) -> (i64, i64) {
-    let (d, t) = s
-        .split_once('T')
-        .unwrap_or_else(|| panic!("oracle: bad date-time {s:?}"));
+    let (d, t) = s.split_once('T').unwrap_or_else(|| panic!("oracle: bad date-time {s:?}"));
     (day_number(d), minutes_of(t))
 }
 
@@ -319,14 +299,8 @@ struct Places<'a> {
 
 impl<'a> Places<'a> {
     fn read(catalog: &'a Value) -> Places<'a> {
-        let ids: Vec<&str> = list(catalog, "places")
-            .iter()
-            .map(|p| text(p, "id"))
-            .collect();
-        let mut places = Places {
-            ids,
-            paths: Vec::new(),
-        };
+        let ids: Vec<&str> = list(catalog, "places").iter().map(|p| text(p, "id")).collect();
+        let mut places = Places { ids, paths: Vec::new() };
         let mut legs = Vec::new();
         for leg in list(catalog, "legs") {
             let a = places.index(text(leg, "from"));
@@ -346,10 +320,7 @@ impl<'a> Places<'a> {
     }
 
     fn index(&self, id: &str) -> usize {
-        self.ids
-            .iter()
-            .position(|p| *p == id)
-            .unwrap_or_else(|| panic!("oracle: unknown place {id:?}"))
+        self.ids.iter().position(|p| *p == id).unwrap_or_else(|| panic!("oracle: unknown place {id:?}"))
     }
 }
 
@@ -407,11 +378,7 @@ fn read_days(catalog: &Value, trip: &Value, group: &Group, places: &Places) -> O
         return None;
     }
     let buffer = num_or(depart, "buffer_minutes", 0.0).round() as i64;
-    let clock = |key: &str, default: i64| {
-        field(trip, key)
-            .and_then(Value::as_str)
-            .map_or(default, minutes_of)
-    };
+    let clock = |key: &str, default: i64| field(trip, key).and_then(Value::as_str).map_or(default, minutes_of);
     let day_start = clock("day_start", 8 * 60);
     let day_end = clock("day_end", 21 * 60);
     let meal_windows: Vec<(&str, i64, i64)> = field(trip, "meals")
@@ -419,13 +386,7 @@ fn read_days(catalog: &Value, trip: &Value, group: &Group, places: &Places) -> O
         .map(|m| {
             m.iter()
                 .map(|(kind, w)| {
-                    let at = |i: usize| {
-                        minutes_of(
-                            w.get(i)
-                                .and_then(Value::as_str)
-                                .expect("oracle: bad meal window"),
-                        )
-                    };
+                    let at = |i: usize| minutes_of(w.get(i).and_then(Value::as_str).expect("oracle: bad meal window"));
                     (kind.as_str(), at(0), at(1))
                 })
                 .collect()
@@ -433,33 +394,15 @@ fn read_days(catalog: &Value, trip: &Value, group: &Group, places: &Places) -> O
         .unwrap_or_default();
     let mut days = Vec::new();
     for date in first_day..=last_day {
-        let start = if date == first_day {
-            arrive_time
-        } else {
-            day_start
-        };
-        let limit = if date == last_day {
-            depart_time - buffer
-        } else {
-            day_end
-        };
+        let start = if date == first_day { arrive_time } else { day_start };
+        let limit = if date == last_day { depart_time - buffer } else { day_end };
         // A meal is required when the span covers its whole window.
         let meals = meal_windows
             .iter()
             .filter(|&&(_, open, close)| start <= open && limit >= close)
-            .map(|&(kind, open, close)| MealReq {
-                open,
-                close,
-                options: meal_options(catalog, kind, group, places),
-            })
+            .map(|&(kind, open, close)| MealReq { open, close, options: meal_options(catalog, kind, group, places) })
             .collect();
-        days.push(Day {
-            date,
-            weekday: iso_weekday(date),
-            start,
-            limit,
-            meals,
-        });
+        days.push(Day { date, weekday: iso_weekday(date), start, limit, meals });
     }
     Some(days)
 }
@@ -484,12 +427,7 @@ fn meal_options(catalog: &Value, kind: &str, group: &Group, places: &Places) -> 
 
 /// The candidate attractions (`must_visit`, then `optional`) and the mask of
 /// the must-visits among them.
-fn read_attractions(
-    catalog: &Value,
-    trip: &Value,
-    group: &Group,
-    places: &Places,
-) -> (Vec<Attraction>, u32) {
+fn read_attractions(catalog: &Value, trip: &Value, group: &Group, places: &Places) -> (Vec<Attraction>, u32) {
     let mut wanted: Vec<(&str, f64, bool)> = Vec::new();
     for id in list(trip, "must_visit") {
         let id = id.as_str().expect("oracle: must_visit holds a non-string");
@@ -542,11 +480,7 @@ impl Attraction {
         let every_day = || (1..=7).collect::<Vec<u32>>();
         let hours = match field(a, "hours") {
             // No `hours` at all: open round the clock.
-            None => vec![Hours {
-                weekdays: every_day(),
-                open: 0,
-                close: DAY_MINUTES,
-            }],
+            None => vec![Hours { weekdays: every_day(), open: 0, close: DAY_MINUTES }],
             Some(_) => list(a, "hours")
                 .iter()
                 .map(|h| Hours {
@@ -589,14 +523,9 @@ impl Vehicle {
     fn read(v: &Value, seats_needed: u32) -> Vehicle {
         let seats = count(num(v, "seats"));
         // More of one type than it takes alone is never a minimal fleet.
-        let needed_alone = if seats == 0 {
-            0
-        } else {
-            seats_needed.div_ceil(seats)
-        };
-        let available = field(v, "available").map_or(u32::MAX, |a| {
-            count(a.as_f64().expect("oracle: bad vehicle available"))
-        });
+        let needed_alone = if seats == 0 { 0 } else { seats_needed.div_ceil(seats) };
+        let available =
+            field(v, "available").map_or(u32::MAX, |a| count(a.as_f64().expect("oracle: bad vehicle available")));
         Vehicle {
             seats,
             day_rate: num_or(v, "day_rate", 0.0),
@@ -625,17 +554,11 @@ impl Model {
             .filter(|h| num_or(h, "stars", 0.0) >= min_stars)
             .map(|h| Hotel {
                 place: places.index(text(h, "place")),
-                night_cost: days[..n_days - 1]
-                    .iter()
-                    .map(|d| best_rooming(h, d.date, &group.rooming))
-                    .collect(),
+                night_cost: days[..n_days - 1].iter().map(|d| best_rooming(h, d.date, &group.rooming)).collect(),
             })
             .collect();
 
-        let vehicles = list(catalog, "vehicles")
-            .iter()
-            .map(|v| Vehicle::read(v, group.seats_needed))
-            .collect();
+        let vehicles = list(catalog, "vehicles").iter().map(|v| Vehicle::read(v, group.seats_needed)).collect();
 
         // Guide and fees cost the same in every plan.
         let mut fixed_cost = 0.0;
@@ -670,12 +593,9 @@ impl Model {
             hotels,
             vehicles,
             seats_needed: group.seats_needed,
-            max_drive: field(trip, "max_drive_minutes")
-                .and_then(Value::as_f64)
-                .map_or(i64::MAX, |m| m.round() as i64),
+            max_drive: field(trip, "max_drive_minutes").and_then(Value::as_f64).map_or(i64::MAX, |m| m.round() as i64),
             change_penalty: num_or(trip, "hotel_change_penalty", 0.0),
-            drive_penalty_per_minute: num_or(trip, "drive_penalty_per_pax_hour", 20.0) * group.pax
-                / 60.0,
+            drive_penalty_per_minute: num_or(trip, "drive_penalty_per_pax_hour", 20.0) * group.pax / 60.0,
             fixed_cost,
             budget_per_pax: field(trip, "budget_per_pax").and_then(Value::as_f64),
             pax: group.pax,
@@ -683,9 +603,7 @@ impl Model {
     }
 
     fn solve(&self) -> Option<OracleBest> {
-        let tables: Vec<RouteTable> = (0..self.days.len())
-            .map(|d| self.routes_of_day(d))
-            .collect();
+        let tables: Vec<RouteTable> = (0..self.days.len()).map(|d| self.routes_of_day(d)).collect();
         let mut best: Option<(f64, f64)> = None;
         for fleet in self.fleets() {
             let Some((objective, cost)) = self.best_for_fleet(&fleet, &tables) else {
@@ -718,9 +636,7 @@ impl Model {
             .filter(|f| {
                 let seats: u32 = f.iter().zip(&self.vehicles).map(|(n, v)| n * v.seats).sum();
                 seats >= self.seats_needed
-                    && f.iter()
-                        .zip(&self.vehicles)
-                        .all(|(&n, v)| n == 0 || seats - v.seats < self.seats_needed)
+                    && f.iter().zip(&self.vehicles).all(|(&n, v)| n == 0 || seats - v.seats < self.seats_needed)
             })
             .collect()
     }
@@ -731,16 +647,10 @@ impl Model {
     /// every possible end place.
     fn routes_of_day(&self, d: usize) -> RouteTable {
         let last = d + 1 == self.days.len();
-        let mut starts: Vec<usize> = if d == 0 {
-            vec![self.arrive_place]
-        } else {
-            self.hotels.iter().map(|h| h.place).collect()
-        };
-        let mut ends: Vec<usize> = if last {
-            vec![self.depart_place]
-        } else {
-            self.hotels.iter().map(|h| h.place).collect()
-        };
+        let mut starts: Vec<usize> =
+            if d == 0 { vec![self.arrive_place] } else { self.hotels.iter().map(|h| h.place).collect() };
+        let mut ends: Vec<usize> =
+            if last { vec![self.depart_place] } else { self.hotels.iter().map(|h| h.place).collect() };
         starts.sort_unstable();
         starts.dedup();
         ends.sort_unstable();
@@ -748,13 +658,7 @@ impl Model {
         let mut table = RouteTable::new();
         let day = &self.days[d];
         for &start in &starts {
-            let mut walker = Walker {
-                model: self,
-                day,
-                start,
-                ends: &ends,
-                table: &mut table,
-            };
+            let mut walker = Walker { model: self, day, start, ends: &ends, table: &mut table };
             walker.explore(Walk {
                 place: start,
                 time: day.start,
@@ -853,9 +757,12 @@ impl Model {
                                 Some(p) if p != h => self.change_penalty,
                                 _ => 0.0,
                             };
-                            next.entry((Some(h), used | set))
-                                .or_insert_with(|| Front::new(keep_all))
-                                .absorb(so_far, route, night + penalty, night);
+                            next.entry((Some(h), used | set)).or_insert_with(|| Front::new(keep_all)).absorb(
+                                so_far,
+                                route,
+                                night + penalty,
+                                night,
+                            );
                         }
                     }
                     if set == 0 {
@@ -905,23 +812,15 @@ struct Front {
 
 impl Front {
     fn new(keep_all: bool) -> Front {
-        Front {
-            points: Vec::new(),
-            keep_all,
-        }
+        Front { points: Vec::new(), keep_all }
     }
 
     fn insert(&mut self, o: f64, c: f64) {
         if self.keep_all {
-            if self
-                .points
-                .iter()
-                .any(|&(po, pc)| po <= o + EPS && pc <= c + EPS)
-            {
+            if self.points.iter().any(|&(po, pc)| po <= o + EPS && pc <= c + EPS) {
                 return;
             }
-            self.points
-                .retain(|&(po, pc)| !(o <= po + EPS && c <= pc + EPS));
+            self.points.retain(|&(po, pc)| !(o <= po + EPS && c <= pc + EPS));
             self.points.push((o, c));
         } else {
             match self.points.first() {
@@ -976,26 +875,14 @@ impl Walker<'_> {
         if drive > self.model.max_drive {
             return None;
         }
-        Some(Walk {
-            place: to,
-            time: w.time + minutes,
-            drive,
-            km: w.km + km,
-            toll: w.toll + toll,
-            ..*w
-        })
+        Some(Walk { place: to, time: w.time + minutes, drive, km: w.km + km, toll: w.toll + toll, ..*w })
     }
 
     fn explore(&mut self, w: Walk) {
         let day = self.day;
         let all_meals = (1u32 << day.meals.len()) - 1;
         // A required meal whose window has closed can no longer be taken.
-        if day
-            .meals
-            .iter()
-            .enumerate()
-            .any(|(m, meal)| w.meals_done & (1 << m) == 0 && w.time > meal.close)
-        {
+        if day.meals.iter().enumerate().any(|(m, meal)| w.meals_done & (1 << m) == 0 && w.time > meal.close) {
             return;
         }
         // End the day here, at every possible end place.
@@ -1005,12 +892,7 @@ impl Walker<'_> {
                 if e.time > day.limit {
                     continue;
                 }
-                let metrics = RouteMetrics {
-                    drive: e.drive,
-                    km: e.km,
-                    toll: e.toll,
-                    meal_cost: e.meal_cost,
-                };
+                let metrics = RouteMetrics { drive: e.drive, km: e.km, toll: e.toll, meal_cost: e.meal_cost };
                 let routes = self.table.entry((self.start, end, w.visited)).or_default();
                 if routes.iter().any(|r| r.dominates(&metrics)) {
                     continue;
@@ -1034,11 +916,7 @@ impl Walker<'_> {
             if end > day.limit {
                 continue;
             }
-            self.explore(Walk {
-                time: end,
-                visited: w.visited | (1 << i),
-                ..at
-            });
+            self.explore(Walk { time: end, visited: w.visited | (1 << i), ..at });
         }
         // Take a required meal not yet taken.
         for (m, meal) in day.meals.iter().enumerate() {
@@ -1101,10 +979,8 @@ fn best_rooming(hotel: &Value, night: i64, rooming: &Rooming) -> Option<f64> {
                     price
                 }
             });
-            let allotment = list(r, "allotment")
-                .iter()
-                .find(|e| covers(e, night))
-                .map_or(0, |e| count(num(e, "rooms")));
+            let allotment =
+                list(r, "allotment").iter().find(|e| covers(e, night)).map_or(0, |e| count(num(e, "rooms")));
             RoomOffer {
                 sleeps: count(num(r, "sleeps")),
                 couple_ok: field(r, "couple_ok").and_then(Value::as_bool) == Some(true),
@@ -1122,10 +998,8 @@ fn best_rooming(hotel: &Value, night: i64, rooming: &Rooming) -> Option<f64> {
 
     // Units that take one room each: options are (type, extra beds).
     let mut one_room_units: Vec<Vec<(usize, u32)>> = Vec::new();
-    let couple_options: Vec<(usize, u32)> = (0..n)
-        .filter(|&t| offers[t].sleeps >= 2 && offers[t].couple_ok)
-        .map(|t| (t, 0))
-        .collect();
+    let couple_options: Vec<(usize, u32)> =
+        (0..n).filter(|&t| offers[t].sleeps >= 2 && offers[t].couple_ok).map(|t| (t, 0)).collect();
     for _ in 0..rooming.couples {
         one_room_units.push(couple_options.clone());
     }
@@ -1186,11 +1060,7 @@ fn best_rooming(hotel: &Value, night: i64, rooming: &Rooming) -> Option<f64> {
         .iter()
         .map(|(rooms, &beds)| {
             let booked: u32 = rooms.iter().sum();
-            let mut cost: f64 = rooms
-                .iter()
-                .zip(&offers)
-                .map(|(&k, o)| f64::from(k) * o.rate)
-                .sum();
+            let mut cost: f64 = rooms.iter().zip(&offers).map(|(&k, o)| f64::from(k) * o.rate).sum();
             cost += f64::from(beds) * bed_price;
             if let Some((per, free_value)) = foc {
                 if let Some(free_rooms) = booked.checked_div(per) {
@@ -1216,11 +1086,7 @@ fn solo_spreads(solos: u32, offers: &[RoomOffer]) -> Vec<Vec<u32>> {
             .into_iter()
             .flat_map(|s: Vec<u32>| {
                 let used: u32 = s.iter().sum();
-                let most = if o.sleeps == 0 {
-                    0
-                } else {
-                    (solos - used).min(o.allotment)
-                };
+                let most = if o.sleeps == 0 { 0 } else { (solos - used).min(o.allotment) };
                 (0..=most).map(move |k| {
                     let mut s = s.clone();
                     s.push(k);

@@ -16,83 +16,23 @@ use serde_json::{json, Value};
 
 /// A place of the Guilin / Yangshuo area: id, name, lat, lon, and the
 /// attraction found there, if any (id, name).
-type Site = (
-    &'static str,
-    &'static str,
-    f64,
-    f64,
-    Option<(&'static str, &'static str)>,
-);
+type Site = (&'static str, &'static str, f64, f64, Option<(&'static str, &'static str)>);
 
 const AIRPORT: Site = ("KWL", "桂林两江国际机场", 25.2181, 110.0392, None);
 
 const SITES: [Site; 8] = [
-    (
-        "gl-center",
-        "桂林市中心(正阳步行街)",
-        25.2790,
-        110.2950,
-        None,
-    ),
-    (
-        "gl-elephant",
-        "象鼻山",
-        25.2680,
-        110.2990,
-        Some(("elephant-hill", "象鼻山公园")),
-    ),
-    (
-        "gl-reed-flute",
-        "芦笛岩",
-        25.3190,
-        110.2580,
-        Some(("reed-flute-cave", "芦笛岩")),
-    ),
-    (
-        "gl-seven-star",
-        "七星公园",
-        25.2750,
-        110.3150,
-        Some(("seven-star-park", "七星景区")),
-    ),
-    (
-        "gl-two-rivers",
-        "两江四湖",
-        25.2850,
-        110.2880,
-        Some(("two-rivers-cruise", "两江四湖游船")),
-    ),
-    (
-        "ys-west-street",
-        "阳朔西街",
-        24.7780,
-        110.4920,
-        Some(("west-street", "阳朔西街")),
-    ),
-    (
-        "ys-yulong",
-        "遇龙河",
-        24.7660,
-        110.4300,
-        Some(("yulong-rafting", "遇龙河竹筏漂流")),
-    ),
-    (
-        "gl-longji",
-        "龙脊梯田",
-        25.7560,
-        110.1150,
-        Some(("longji-terraces", "龙脊梯田")),
-    ),
+    ("gl-center", "桂林市中心(正阳步行街)", 25.2790, 110.2950, None),
+    ("gl-elephant", "象鼻山", 25.2680, 110.2990, Some(("elephant-hill", "象鼻山公园"))),
+    ("gl-reed-flute", "芦笛岩", 25.3190, 110.2580, Some(("reed-flute-cave", "芦笛岩"))),
+    ("gl-seven-star", "七星公园", 25.2750, 110.3150, Some(("seven-star-park", "七星景区"))),
+    ("gl-two-rivers", "两江四湖", 25.2850, 110.2880, Some(("two-rivers-cruise", "两江四湖游船"))),
+    ("ys-west-street", "阳朔西街", 24.7780, 110.4920, Some(("west-street", "阳朔西街"))),
+    ("ys-yulong", "遇龙河", 24.7660, 110.4300, Some(("yulong-rafting", "遇龙河竹筏漂流"))),
+    ("gl-longji", "龙脊梯田", 25.7560, 110.1150, Some(("longji-terraces", "龙脊梯田"))),
 ];
 
-const HOTEL_NAMES: [&str; 6] = [
-    "桂林香格里拉大酒店",
-    "桂林漓江大瀑布饭店",
-    "阳朔悦榕庄",
-    "桂林宾馆",
-    "如家精选酒店",
-    "桂林喜来登酒店",
-];
+const HOTEL_NAMES: [&str; 6] =
+    ["桂林香格里拉大酒店", "桂林漓江大瀑布饭店", "阳朔悦榕庄", "桂林宾馆", "如家精选酒店", "桂林喜来登酒店"];
 
 const RESTAURANT_NAMES: [&str; 5] = ["椿记烧鹅", "谢三姐啤酒鱼", "小南国", "米粉王", "漓江渔家菜"];
 
@@ -116,17 +56,12 @@ pub fn tiny_job(seed: u64) -> Value {
     shuffle(rng, &mut others);
     let mut sites: Vec<Site> = vec![AIRPORT, SITES[0]];
     sites.extend(others.into_iter().take(n_sites));
-    let places: Vec<Value> = sites
-        .iter()
-        .map(|s| json!({"id": s.0, "name": s.1, "lat": s.2, "lon": s.3}))
-        .collect();
+    let places: Vec<Value> = sites.iter().map(|s| json!({"id": s.0, "name": s.1, "lat": s.2, "lon": s.3})).collect();
     let mut legs = Vec::new();
     let mut linked: Vec<(usize, usize)> = Vec::new();
     for i in 1..sites.len() {
         let j = (0..i)
-            .min_by(|&a, &b| {
-                distance(&sites[a], &sites[i]).total_cmp(&distance(&sites[b], &sites[i]))
-            })
+            .min_by(|&a, &b| distance(&sites[a], &sites[i]).total_cmp(&distance(&sites[b], &sites[i])))
             .unwrap_or(0);
         let j = if i == 1 { 0 } else { j };
         legs.push(leg(rng, &sites[j], &sites[i], true));
@@ -166,21 +101,11 @@ pub fn tiny_job(seed: u64) -> Value {
     for site in with_attraction.iter().take(4) {
         attractions.push(attraction(rng, site, &dates, pax));
     }
-    let ids: Vec<String> = attractions
-        .iter()
-        .map(|a| a["id"].as_str().unwrap_or_default().to_string())
-        .collect();
-    let n_must = if ids.is_empty() {
-        0
-    } else {
-        rng.random_range(1..=ids.len().min(2))
-    };
+    let ids: Vec<String> = attractions.iter().map(|a| a["id"].as_str().unwrap_or_default().to_string()).collect();
+    let n_must = if ids.is_empty() { 0 } else { rng.random_range(1..=ids.len().min(2)) };
     let must_visit: Vec<&String> = ids.iter().take(n_must).collect();
-    let optional: Vec<Value> = ids
-        .iter()
-        .skip(n_must)
-        .map(|id| json!({"attraction": id, "value": 50 * rng.random_range(0..=8)}))
-        .collect();
+    let optional: Vec<Value> =
+        ids.iter().skip(n_must).map(|id| json!({"attraction": id, "value": 50 * rng.random_range(0..=8)})).collect();
 
     // --- Hotels -----------------------------------------------------------
     let n_hotels = rng.random_range(2..=3);
@@ -226,11 +151,7 @@ pub fn tiny_job(seed: u64) -> Value {
 
     // --- The trip ---------------------------------------------------------
     let arrive_at = format!("{}T{}", dates[0], hm(rng.random_range(16..=28) * 30));
-    let depart_at = format!(
-        "{}T{}",
-        dates[dates.len() - 1],
-        hm(rng.random_range(28..=40) * 30)
-    );
+    let depart_at = format!("{}T{}", dates[dates.len() - 1], hm(rng.random_range(28..=40) * 30));
     let mut trip = json!({
         "arrive": {"place": "KWL", "at": arrive_at},
         "depart": {"place": "KWL", "at": depart_at, "buffer_minutes": 30 * rng.random_range(0..=4)},
@@ -260,11 +181,7 @@ pub fn tiny_job(seed: u64) -> Value {
         trip["budget_per_pax"] = json!(50 * rng.random_range(12..=20) * days);
     }
     if rng.random_bool(0.4) {
-        trip["guide"] = json!(if rng.random_bool(0.7) {
-            "guide-zh"
-        } else {
-            "guide-en"
-        });
+        trip["guide"] = json!(if rng.random_bool(0.7) { "guide-zh" } else { "guide-en" });
     }
 
     json!({
@@ -319,11 +236,7 @@ fn leg(rng: &mut ChaCha8Rng, a: &Site, b: &Site, both_ways: bool) -> Value {
     let straight = distance(a, b);
     let km = ((straight * rng.random_range(1.2..1.6) + 1.0) * 10.0).round() / 10.0;
     let minutes = (km * rng.random_range(0.9..1.5) + 4.0).round() as u32;
-    let toll = if km > 25.0 && rng.random_bool(0.7) {
-        5 * rng.random_range(1..=8)
-    } else {
-        0
-    };
+    let toll = if km > 25.0 && rng.random_bool(0.7) { 5 * rng.random_range(1..=8) } else { 0 };
     json!({"from": a.0, "to": b.0, "minutes": minutes, "km": km, "toll": toll, "both_ways": both_ways})
 }
 
@@ -333,11 +246,7 @@ fn rooming_list(rng: &mut ChaCha8Rng, pax: u32, children: u32) -> (Vec<Value>, O
     let mut left = pax;
     let mut family_size = None;
     if children > 0 && left >= 3 && rng.random_bool(0.8) {
-        let size = if left >= 4 && children == 2 && rng.random_bool(0.4) {
-            4
-        } else {
-            3
-        };
+        let size = if left >= 4 && children == 2 && rng.random_bool(0.4) { 4 } else { 3 };
         units.push(json!({"unit": "family", "size": size, "count": 1}));
         family_size = Some(size);
         left -= size;
@@ -375,11 +284,8 @@ fn attraction(rng: &mut ChaCha8Rng, site: &Site, dates: &[String], pax: u32) -> 
         ]),
         _ => json!([{"weekdays": [1, 2, 3, 4, 5, 6, 7], "open": "15:00", "close": "22:00"}]),
     };
-    let closed: Vec<&String> = if rng.random_bool(0.3) {
-        vec![&dates[rng.random_range(0..dates.len())]]
-    } else {
-        Vec::new()
-    };
+    let closed: Vec<&String> =
+        if rng.random_bool(0.3) { vec![&dates[rng.random_range(0..dates.len())]] } else { Vec::new() };
     let adult = 5 * rng.random_range(0..=36);
     let mut ticket = json!({"adult": adult});
     if rng.random_bool(0.7) {
@@ -407,35 +313,22 @@ fn attraction(rng: &mut ChaCha8Rng, site: &Site, dates: &[String], pax: u32) -> 
 fn hotel(rng: &mut ChaCha8Rng, h: usize, name: &str, place: &str, nights: &[u32]) -> Value {
     let stars = rng.random_range(3..=5);
     let base = 60 * stars + 10 * rng.random_range(0..=20);
-    let kinds = [
-        ("twin", 2, true),
-        ("king", 2, true),
-        ("twin-nc", 2, false),
-        ("triple", 3, false),
-        ("family", 4, true),
-    ];
+    let kinds =
+        [("twin", 2, true), ("king", 2, true), ("twin-nc", 2, false), ("triple", 3, false), ("family", 4, true)];
     let n_types = rng.random_range(1..=2);
     let mut rooms = Vec::new();
     let mut used = Vec::new();
     while rooms.len() < n_types {
-        let k = if rooms.is_empty() {
-            rng.random_range(0..3)
-        } else {
-            rng.random_range(0..kinds.len())
-        };
+        let k = if rooms.is_empty() { rng.random_range(0..3) } else { rng.random_range(0..kinds.len()) };
         if used.contains(&k) {
             continue;
         }
         used.push(k);
         let (kind, sleeps, couple_ok) = kinds[k];
-        let price =
-            base + 40 * (sleeps - 2) * rng.random_range(1..=3) + 10 * rng.random_range(0..=5);
+        let price = base + 40 * (sleeps - 2) * rng.random_range(1..=3) + 10 * rng.random_range(0..=5);
         let peak = price + 10 * rng.random_range(0..=10);
         // Friday and Saturday nights often cost more.
-        let weekend = |p: u32, rng: &mut ChaCha8Rng| {
-            rng.random_bool(0.6)
-                .then(|| p + 10 * rng.random_range(2..=12))
-        };
+        let weekend = |p: u32, rng: &mut ChaCha8Rng| rng.random_bool(0.6).then(|| p + 10 * rng.random_range(2..=12));
         let mut early = json!({"from": "2026-06-01", "to": "2026-07-14", "price": price});
         let mut late = json!({"from": "2026-07-15", "to": "2026-08-31", "price": peak});
         if let Some(w) = weekend(price, rng) {
@@ -445,8 +338,7 @@ fn hotel(rng: &mut ChaCha8Rng, h: usize, name: &str, place: &str, nights: &[u32]
             late["weekend_price"] = json!(w);
         }
         let rooms_sold = rng.random_range(1..=5);
-        let mut allotment =
-            vec![json!({"from": "2026-07-01", "to": "2026-07-31", "rooms": rooms_sold})];
+        let mut allotment = vec![json!({"from": "2026-07-01", "to": "2026-07-31", "rooms": rooms_sold})];
         if rng.random_bool(0.15) {
             // Sold out on one trip night: the allotment skips it.
             let night = nights[rng.random_range(0..nights.len())];
@@ -476,8 +368,7 @@ fn hotel(rng: &mut ChaCha8Rng, h: usize, name: &str, place: &str, nights: &[u32]
         hotel["extra_bed_price"] = json!(10 * rng.random_range(5..=20));
     }
     if rng.random_bool(0.6) {
-        hotel["foc"] =
-            json!({"per": rng.random_range(2..=4), "free_value": 10 * rng.random_range(10..=40)});
+        hotel["foc"] = json!({"per": rng.random_range(2..=4), "free_value": 10 * rng.random_range(10..=40)});
     }
     hotel
 }
@@ -538,11 +429,7 @@ fn restaurants(rng: &mut ChaCha8Rng, sites: &[Site]) -> Vec<Value> {
         .iter()
         .enumerate()
         .map(|(i, &(lunch, dinner))| {
-            let meals: Vec<&str> = [("lunch", lunch), ("dinner", dinner)]
-                .iter()
-                .filter(|m| m.1)
-                .map(|m| m.0)
-                .collect();
+            let meals: Vec<&str> = [("lunch", lunch), ("dinner", dinner)].iter().filter(|m| m.1).map(|m| m.0).collect();
             let per_pax = 5 * rng.random_range(6..=30);
             let mut r = json!({
                 "id": format!("rest-{}", i + 1),

@@ -101,11 +101,19 @@ pub(crate) fn check(job: &PlanJob, plan: &Plan, days: &[DayFacts], r: &mut Repor
     r.expect(same_money(k.total, r2(all)), "lines_sum", || {
         format!("costs.total {} is not the sum of the lines {all:.2}", k.total)
     });
+    // Cost = hotels + vehicles + tickets + meals + guide + fees: nothing else (e.g. a line
+    // outside those categories) may reach the total.
+    r.expect((k.total - cost).abs() <= tol, "cost", || {
+        format!("costs.total {} but the catalog prices this plan at {cost:.2}", k.total)
+    });
     r.expect(same_money(k.per_pax, r2(k.total / pax as f64)), "per_pax", || {
         format!("costs.per_pax {} is not total / pax", k.per_pax)
     });
     let markup = job.pricing.markup_pct.unwrap_or(0.0);
     let round_to = job.pricing.round_to.unwrap_or(1.0);
+    r.expect((plan.quote.markup_pct - markup).abs() < 1e-9, "quote", || {
+        format!("quote.markup_pct {} but the job's markup is {markup}", plan.quote.markup_pct)
+    });
     let q = r2(((k.per_pax * (1.0 + markup / 100.0) / round_to) - 1e-9).ceil() * round_to);
     r.expect(same_money(plan.quote.per_pax, q), "quote", || {
         format!("quote.per_pax {} but the pricing gives {q}", plan.quote.per_pax)

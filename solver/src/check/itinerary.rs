@@ -4,7 +4,7 @@
 use super::travel::Roads;
 use super::Report;
 use crate::contract::{Clock, Plan, PlanJob, StopKind};
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration};
 use std::collections::HashSet;
 
 /// What the checker recomputed of a day, for pricing.

@@ -1,7 +1,7 @@
 //! The only file that names HiGHS: runs a good_lp model on the HiGHS backend
 //! and turns HiGHS's statuses into jidiao's outcomes, with the proven bound.
 
-use ::highs::{HighsModelStatus, HighsSolutionStatus};
+use ::highs::HighsModelStatus;
 use good_lp::solvers::highs::HighsProblem;
 use good_lp::{ProblemVariables, Variable, VariableDefinition};
 
@@ -99,7 +99,9 @@ pub fn solve(problem: HighsProblem, settings: MilpSettings) -> MilpOutcome {
     };
     let status = solved.status();
     let bound = solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NEG_INFINITY);
-    let has_solution = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
+    // Read the raw info value: the highs crate's `primal_solution_status()` panics on values it
+    // does not know (as HiGHS reports for some infeasible models). 2 = kSolutionStatusFeasible.
+    let has_solution = solved.int_info_value(c"primal_solution_status").is_ok_and(|v| v == 2);
     match status {
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => MilpOutcome::Infeasible,
         HighsModelStatus::Optimal
