@@ -202,11 +202,11 @@ pub fn solve_fleet(
     }
     // hotel_change: change[n] >= y[n][h] - y[n+1][h]
     for (n, &c) in change.iter().enumerate() {
-        for h in 0..model.hotels.len() {
-            if let (Some(a), Some(b)) = (y[n][h], y[n + 1][h]) {
-                add(&mut problem, constraint!(c.var >= a.var - b.var));
-            } else if let Some(a) = y[n][h] {
-                add(&mut problem, constraint!(c.var >= a.var));
+        for (tonight, tomorrow) in y[n].iter().zip(&y[n + 1]) {
+            match (tonight, tomorrow) {
+                (Some(a), Some(b)) => add(&mut problem, constraint!(c.var >= a.var - b.var)),
+                (Some(a), None) => add(&mut problem, constraint!(c.var >= a.var)),
+                _ => {}
             }
         }
     }
