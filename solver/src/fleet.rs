@@ -52,23 +52,24 @@ fn enumerate(vehicles: &[VehicleOption], need: u32, k: usize, counts: &mut [u32]
     if out.len() >= cap {
         return;
     }
-    let seats: u32 = counts.iter().zip(vehicles).map(|(&n, v)| n * v.seats).sum();
+    let seats: u64 = counts.iter().zip(vehicles).map(|(&n, v)| n as u64 * v.seats as u64).sum();
+    let need64 = need as u64;
     if k == vehicles.len() {
-        if seats < need {
+        if seats < need64 {
             return;
         }
-        let smallest = counts.iter().zip(vehicles).filter(|(&n, _)| n > 0).map(|(_, v)| v.seats).min();
-        if smallest.is_some_and(|s| seats - s >= need) {
+        let smallest = counts.iter().zip(vehicles).filter(|(&n, _)| n > 0).map(|(_, v)| v.seats as u64).min();
+        if smallest.is_some_and(|s| seats - s >= need64) {
             return; // a vehicle could go: not minimal
         }
         out.push(Fleet {
             counts: counts.iter().enumerate().filter(|(_, &n)| n > 0).map(|(i, &n)| (i, n)).collect(),
-            seats,
+            seats: seats.min(u32::MAX as u64) as u32,
         });
         return;
     }
     let v = &vehicles[k];
-    let most_useful = if v.seats == 0 { 0 } else { need.saturating_sub(0).div_ceil(v.seats) };
+    let most_useful = if v.seats == 0 { 0 } else { need.div_ceil(v.seats) };
     let max = v.available.map_or(most_useful, |a| a.min(most_useful));
     for n in 0..=max {
         counts[k] = n;

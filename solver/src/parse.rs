@@ -23,6 +23,8 @@ pub struct Rejected {
 
 /// Reads a job document. Type and shape errors come back all at once, each with a JSON pointer.
 pub fn parse_job(text: &str) -> Result<Job, Rejected> {
+    // A UTF-8 byte-order mark is not JSON, but some producers write one: accept it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {

@@ -154,7 +154,9 @@ pub fn plan(job: &PlanJob, ctx: &SolveContext) -> PlanOutcome {
             }
         }
     };
+    let prepare_seconds = started.elapsed().as_secs_f64();
     let mut outcome = solve_prepared(&prepared, ctx, started);
+    outcome.figures.prepare_seconds = Some(prepare_seconds);
     if outcome.status == Status::Infeasible {
         outcome.diagnosis = diagnose::infeasible(&prepared, ctx);
     }
@@ -177,10 +179,42 @@ pub fn solve_prepared(p: &Prepared, ctx: &SolveContext, started: Instant) -> Pla
         return PlanOutcome { status: Status::Infeasible, plan: None, figures, diagnosis: Vec::new() };
     }
     let rooming = p.usable_rooming();
-    let remaining = (ctx.time_limit_s - started.elapsed().as_secs_f64()).max(0.05);
-    let settings = MilpSettings { offset: 0.0, time_limit_s: remaining, mip_gap: ctx.mip_gap };
-    let answers: Vec<FleetAnswer> =
-        p.fleets.par_iter().map(|f| solve_fleet(&p.model, f, &p.routes, &rooming, settings)).collect();
+    let settings = |started: Instant| MilpSettings {
+        offset: 0.0,
+        time_limit_s: (ctx.time_limit_s - started.elapsed().as_secs_f64()).max(0.05),
+        mip_gap: ctx.mip_gap,
+    };
+    // LP bounds first (cheap), then the MILPs in order of bound; a fleet whose LP bound
+    // cannot beat the best plan found is skipped, which keeps the optimum exact.
+    let lp_bounds: Vec<f64> = if p.fleets.len() > 1 {
+        p.fleets
+            .par_iter()
+            .map(|f| {
+                let a = solve_fleet(&p.model, f, &p.routes, &rooming, settings(started), true);
+                a.choice.as_ref().map_or(a.bound, |(_, obj)| *obj)
+            })
+            .collect()
+    } else {
+        vec![f64::NEG_INFINITY]
+    };
+    let mut order: Vec<usize> = (0..p.fleets.len()).collect();
+    order.sort_by(|&a, &b| lp_bounds[a].total_cmp(&lp_bounds[b]).then(a.cmp(&b)));
+    let mut answers: Vec<FleetAnswer> = Vec::new();
+    let mut solved_fleet: Vec<usize> = Vec::new();
+    let mut incumbent = f64::INFINITY;
+    let mut pruned_bound = f64::INFINITY;
+    for f in order {
+        if lp_bounds[f] >= incumbent - 1e-6 {
+            pruned_bound = pruned_bound.min(lp_bounds[f]);
+            continue;
+        }
+        let a = solve_fleet(&p.model, &p.fleets[f], &p.routes, &rooming, settings(started), false);
+        if let Some((_, obj)) = &a.choice {
+            incumbent = incumbent.min(*obj);
+        }
+        answers.push(a);
+        solved_fleet.push(f);
+    }
     figures.variables = answers.iter().map(|a| a.variables).sum();
     figures.constraints = answers.iter().map(|a| a.constraints).sum();
     if let Some(failure) = answers.iter().find_map(|a| a.failure.clone()) {
@@ -193,10 +227,10 @@ pub fn solve_prepared(p: &Prepared, ctx: &SolveContext, started: Instant) -> Pla
     }
     let best = answers
         .iter()
-        .enumerate()
-        .filter_map(|(f, a)| a.choice.as_ref().map(|(c, obj)| (f, c, *obj)))
+        .zip(&solved_fleet)
+        .filter_map(|(a, &f)| a.choice.as_ref().map(|(c, obj)| (f, c, *obj)))
         .min_by(|a, b| a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)));
-    let bound = answers.iter().map(|a| a.bound).fold(f64::INFINITY, f64::min);
+    let bound = answers.iter().map(|a| a.bound).fold(pruned_bound, f64::min);
     let all_proven = answers.iter().all(|a| a.proven);
     match best {
         None => {

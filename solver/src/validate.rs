@@ -8,6 +8,9 @@ use crate::contract::{Catalog, DiagnosisItem, Job, JobBody, Options, PlanJob, Un
 use crate::limits::Limits;
 use std::collections::{HashMap, HashSet};
 
+/// Most staff (seats and meal covers beyond pax) a group may have.
+const MAX_STAFF: u64 = 100;
+
 /// Minutes in a day: every leg, visit and meal happens inside one day.
 const MINUTES_PER_DAY: u32 = 24 * 60;
 
@@ -441,6 +444,18 @@ impl Validator<'_> {
                     g.pax.adult, g.pax.child
                 ),
             );
+        }
+        for (value, key) in [(g.seats, "seats"), (g.meal_covers, "meal_covers")] {
+            if value.is_some_and(|v| v as u64 > pax + MAX_STAFF) {
+                self.push(
+                    "too_large",
+                    format!("{base}/group/{key}"),
+                    format!(
+                        "{key} {} is more than {MAX_STAFF} above pax {pax}; staff travel in small numbers",
+                        value.unwrap_or(0)
+                    ),
+                );
+            }
         }
         if let Some(s) = g.seats {
             if (s as u64) < pax {

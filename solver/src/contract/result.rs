@@ -234,6 +234,9 @@ pub struct SolverFigures {
     /// Fleets considered (a jidiao extension).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fleets: Option<u64>,
+    /// Seconds spent before the MILP: graph, rooming, day routes (a jidiao extension).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prepare_seconds: Option<f64>,
 }
 
 /// One problem found: a contract breach (`invalid`) or a reason no plan exists (`infeasible`).

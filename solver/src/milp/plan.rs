@@ -91,23 +91,25 @@ pub fn price_routes(model: &TripModel, fleet: &Fleet, routes: &[Vec<DayRoute>]) 
         .collect()
 }
 
-/// Builds and solves the plan MILP for one fleet.
+/// Builds and solves the plan MILP for one fleet (or its LP relaxation).
 pub fn solve_fleet(
     model: &TripModel,
     fleet: &Fleet,
     routes: &[Vec<DayRoute>],
     rooming: &[Vec<Option<NightRooming>>],
     settings: MilpSettings,
+    relax: bool,
 ) -> FleetAnswer {
     let priced = price_routes(model, fleet, routes);
+    // The LP relaxation (relax = true) gives a lower bound used to skip fleets that cannot win.
+    let choose = || if relax { variable().min(0.0).max(1.0) } else { variable().binary() };
     let n_days = model.days.len();
     let n_nights = n_days - 1;
     let mut vars = ProblemVariables::new();
-    let x: Vec<Vec<Col>> =
-        priced.iter().map(|d| d.iter().map(|_| Col::add(&mut vars, variable().binary())).collect()).collect();
+    let x: Vec<Vec<Col>> = priced.iter().map(|d| d.iter().map(|_| Col::add(&mut vars, choose())).collect()).collect();
     let y: Vec<Vec<Option<Col>>> = rooming
         .iter()
-        .map(|night| night.iter().map(|r| r.as_ref().map(|_| Col::add(&mut vars, variable().binary()))).collect())
+        .map(|night| night.iter().map(|r| r.as_ref().map(|_| Col::add(&mut vars, choose()))).collect())
         .collect();
     let change: Vec<Col> = if model.hotel_change_penalty > 0.0 && n_nights > 1 {
         (0..n_nights - 1).map(|_| Col::add(&mut vars, variable().min(0.0).max(1.0))).collect()
