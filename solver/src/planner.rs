@@ -183,7 +183,9 @@ pub fn solve_prepared(p: &Prepared, ctx: &SolveContext, started: Instant) -> Pla
         offset: 0.0,
         time_limit_s: (ctx.time_limit_s - started.elapsed().as_secs_f64()).max(0.05),
         mip_gap: ctx.mip_gap,
+        presolve: false,
     };
+
     // LP bounds first (cheap), then the MILPs in order of bound; a fleet whose LP bound
     // cannot beat the best plan found is skipped, which keeps the optimum exact.
     let lp_bounds: Vec<f64> = if p.fleets.len() > 1 {

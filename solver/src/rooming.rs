@@ -166,7 +166,7 @@ pub fn best_rooming(hotel: &Hotel, date: NaiveDate, rooming: &Rooming) -> Result
     if let (Some(f), Some(q)) = (foc, foc_var) {
         problem.add_constraint(constraint!(f.per as f64 * q <= all_rooms.clone()));
     }
-    let settings = MilpSettings { offset: 0.0, time_limit_s: 10.0, mip_gap: 0.0 };
+    let settings = MilpSettings { offset: 0.0, time_limit_s: 10.0, mip_gap: 0.0, presolve: true };
     match solve(problem, settings) {
         MilpOutcome::Solved { values, .. } => {
             let mut takes: Vec<RoomTake> = Vec::new();

@@ -14,6 +14,8 @@ pub struct MilpSettings {
     pub time_limit_s: f64,
     /// Relative gap accepted as optimal.
     pub mip_gap: f64,
+    /// Run HiGHS's presolve (see [`solve`] for why the plan MILP does not).
+    pub presolve: bool,
 }
 
 /// A MILP's answer.
@@ -74,8 +76,17 @@ pub fn solve(problem: HighsProblem, settings: MilpSettings) -> MilpOutcome {
         Ok(m) => m,
         Err(e) => return MilpOutcome::Failed(format!("HiGHS rejected the model: {e}")),
     };
-    model.make_quiet();
+    if std::env::var_os("JIDIAO_HIGHS_LOG").is_some() {
+        let _ = model.try_set_option("output_flag", true);
+        let _ = model.try_set_option("log_to_console", true);
+    } else {
+        model.make_quiet();
+    }
     let time_limit = settings.time_limit_s.max(0.01);
+    let presolve = if settings.presolve { "on" } else { "off" };
+    if model.try_set_option("presolve", presolve).is_err() {
+        return MilpOutcome::Failed("HiGHS refused option presolve".into());
+    }
     let options: [(&str, HighsValue); 4] = [
         ("time_limit", HighsValue::F(time_limit)),
         ("mip_rel_gap", HighsValue::F(settings.mip_gap.max(0.0))),

@@ -14,6 +14,9 @@ use crate::routes::DayRoute;
 use good_lp::{constraint, variable, Expression, ProblemVariables, SolverModel};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// Plan MILPs with more columns than this are presolved by HiGHS.
+pub const PRESOLVE_ABOVE_COLUMNS: u64 = 8_000;
+
 /// A route priced for one fleet.
 #[derive(Clone, Copy, Debug)]
 pub struct PricedRoute {
@@ -216,6 +219,10 @@ pub fn solve_fleet(
     if let Some(b) = model.budget_total {
         add(&mut problem, constraint!(cost <= b + 1e-6));
     }
+    // HiGHS's presolve costs ~0.5 s on these models and little else below a few thousand
+    // columns (the root LP is nearly integral); above that, its column reductions pay for
+    // themselves in cut separation. Measured on the fixtures: BENCHMARKS.md.
+    let settings = MilpSettings { presolve: relax || variables > PRESOLVE_ABOVE_COLUMNS, ..settings };
     let outcome = solve(problem, settings);
     let extract = |values: &[f64]| -> PlanChoice {
         let routes = x
