@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 mod cli;
 mod text;
+mod worker;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();

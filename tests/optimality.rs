@@ -18,6 +18,11 @@ fn solve(job: &Value) -> PlanResult {
     run_job(&job.to_string(), &SolveContext::default())
 }
 
+/// Reduced-cost fixing on every job, however small (by default only large jobs use it).
+fn fixing_everywhere() -> SolveContext {
+    SolveContext { rc_fixing_above_routes: 0, ..SolveContext::default() }
+}
+
 fn plan_job(job: &Value) -> jidiao_solver::contract::PlanJob {
     match parse_job(&job.to_string()).expect("a generated job parses").body {
         JobBody::Plan(p) => p,
@@ -118,5 +123,45 @@ fn the_same_job_gives_the_same_plan() {
         let (a, b) = (solve(&job), solve(&job));
         assert_eq!(a.status, b.status);
         assert_eq!(a.plan, b.plan, "seed {seed}: two solves differ");
+    }
+}
+
+#[test]
+fn reduced_cost_fixing_keeps_the_optimum() {
+    let mut failures = Vec::new();
+    for seed in 0..SEEDS {
+        let job = tiny_job(seed);
+        let result = run_job(&job.to_string(), &fixing_everywhere());
+        let violations = check_result(&plan_job(&job), &result);
+        let got = result.plan.as_ref().and_then(|p| p.objective);
+        let want = exhaustive_best(&job).map(|b| b.objective);
+        let agree = match (got, want) {
+            (Some(g), Some(w)) => (g - w).abs() <= 0.011 && result.status == Status::Optimal,
+            (None, None) => result.status == Status::Infeasible,
+            _ => false,
+        };
+        if !agree || !violations.is_empty() {
+            failures.push(format!(
+                "seed {seed}: jidiao {got:?} ({:?}), exhaustive {want:?}, checker {violations:?}",
+                result.status
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn reduced_cost_fixing_keeps_the_fixture_optima() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/plan");
+    for name in ["xian-3d", "yunnan-6d-32pax", "zhangjiajie-4d", "beijing-4d-palace-monday"] {
+        let text = std::fs::read_to_string(format!("{dir}/{name}.job.json")).expect("fixture");
+        let expect: Value =
+            serde_json::from_str(&std::fs::read_to_string(format!("{dir}/{name}.expect.json")).expect("expect"))
+                .expect("json");
+        let result = run_job(&text, &fixing_everywhere());
+        let objective = result.plan.as_ref().and_then(|p| p.objective).expect("a plan");
+        let want = expect["objective"].as_f64().expect("objective");
+        assert!((objective - want).abs() < 0.011, "{name}: {objective} with fixing, {want} without");
+        assert_eq!(result.status, Status::Optimal, "{name}");
     }
 }

@@ -261,7 +261,13 @@ pub fn timed_day(model: &TripModel, travel: &TravelMatrix, r: &DayRoute, hotel: 
         arrive: Some(Clock(time + hop.minutes)),
         ..empty_stop(StopKind::End)
     });
-    Day { date: Date(rule.date), stops, drive_minutes: r.drive_minutes as u32, km: crate::quote::round2(r.km) }
+    Day {
+        date: Date(rule.date),
+        stops,
+        drive_minutes: r.drive_minutes as u32,
+        km: crate::quote::round2(r.km),
+        fleet: None,
+    }
 }
 
 fn stop_place(model: &TripModel, s: &RouteStop) -> (usize, ()) {

@@ -43,17 +43,35 @@ impl Fleet {
 pub fn minimal_fleets(vehicles: &[VehicleOption], seats: u32, cap: usize) -> Vec<Fleet> {
     let mut out = Vec::new();
     let mut counts = vec![0u32; vehicles.len()];
-    enumerate(vehicles, seats, 0, &mut counts, &mut out, cap);
+    // Seats the vehicles from k on can add at most (u64::MAX = unlimited), to cut hopeless branches.
+    let mut reach = vec![0u64; vehicles.len() + 1];
+    for k in (0..vehicles.len()).rev() {
+        let v = &vehicles[k];
+        let here = v.available.map_or(u64::MAX, |a| a as u64 * v.seats as u64);
+        reach[k] = reach[k + 1].saturating_add(here);
+    }
+    enumerate(vehicles, seats, 0, &mut counts, &mut out, cap, &reach);
     out.sort_by(|a, b| a.day_rate(vehicles).total_cmp(&b.day_rate(vehicles)));
     out
 }
 
-fn enumerate(vehicles: &[VehicleOption], need: u32, k: usize, counts: &mut [u32], out: &mut Vec<Fleet>, cap: usize) {
+fn enumerate(
+    vehicles: &[VehicleOption],
+    need: u32,
+    k: usize,
+    counts: &mut [u32],
+    out: &mut Vec<Fleet>,
+    cap: usize,
+    reach: &[u64],
+) {
     if out.len() >= cap {
         return;
     }
     let seats: u64 = counts.iter().zip(vehicles).map(|(&n, v)| n as u64 * v.seats as u64).sum();
     let need64 = need as u64;
+    if seats.saturating_add(reach[k]) < need64 {
+        return; // the remaining vehicles cannot seat the group
+    }
     if k == vehicles.len() {
         if seats < need64 {
             return;
@@ -70,10 +88,12 @@ fn enumerate(vehicles: &[VehicleOption], need: u32, k: usize, counts: &mut [u32]
     }
     let v = &vehicles[k];
     let most_useful = if v.seats == 0 { 0 } else { need.div_ceil(v.seats) };
+    // Once the group is seated, any further vehicle could be removed again: not minimal.
+    let most_useful = if seats >= need64 { 0 } else { most_useful };
     let max = v.available.map_or(most_useful, |a| a.min(most_useful));
     for n in 0..=max {
         counts[k] = n;
-        enumerate(vehicles, need, k + 1, counts, out, cap);
+        enumerate(vehicles, need, k + 1, counts, out, cap, reach);
     }
     counts[k] = 0;
 }

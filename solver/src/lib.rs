@@ -8,11 +8,15 @@
 //! [`check`] module re-verifies a plan from the job alone.
 #![warn(missing_docs)]
 
+pub mod alternatives;
+pub mod batch;
 pub mod check;
+pub mod compare;
 pub mod contract;
 pub mod diagnose;
 pub mod extract;
 pub mod fleet;
+pub mod generate;
 pub mod graph;
 pub mod limits;
 pub mod milp;
@@ -20,49 +24,55 @@ pub mod model;
 pub mod parse;
 pub mod planner;
 pub mod quote;
+pub mod replan;
 pub mod rooming;
 pub mod routes;
 pub mod schema;
 pub mod validate;
+pub mod whatif;
 
-use contract::{DiagnosisItem, Job, JobBody, JobKind, PlanResult, Status, SCHEMA};
+use contract::{DiagnosisItem, Job, JobBody, JobKind, JobResult, PlanResult, Status, SCHEMA};
 pub use limits::Limits;
 pub use planner::SolveContext;
 
 /// Runs one job document end to end: parse, validate, solve. Never panics on bad input;
-/// every outcome, `invalid` included, is a result document.
-pub fn run_job(text: &str, ctx: &SolveContext) -> PlanResult {
-    let job = match parse::parse_job(text) {
+/// every outcome, `invalid` included, is a result document of the job's kind.
+pub fn run_document(text: &str, ctx: &SolveContext) -> JobResult {
+    let job = match parse::parse_job_within(text, &ctx.limits) {
         Ok(job) => job,
         Err(rejected) => {
-            return result(rejected.job_id, rejected.kind.unwrap_or(JobKind::Plan), Status::Invalid, rejected.problems)
+            let kind = rejected.kind.unwrap_or(JobKind::Plan);
+            return result(rejected.job_id, kind, Status::Invalid, rejected.problems).into();
         }
     };
-    run_parsed(&job, ctx)
+    run_parsed_document(&job, ctx)
 }
 
-/// Runs an already parsed job.
-pub fn run_parsed(job: &Job, ctx: &SolveContext) -> PlanResult {
+/// Runs an already parsed job of any kind.
+pub fn run_parsed_document(job: &Job, ctx: &SolveContext) -> JobResult {
     let problems = validate::validate_job(job, &ctx.limits);
     if !problems.is_empty() {
-        return result(job.job_id.clone(), job.kind, Status::Invalid, problems);
+        return result(job.job_id.clone(), job.kind, Status::Invalid, problems).into();
     }
     let ctx = context_for(job, ctx);
     match &job.body {
         JobBody::Plan(p) => {
-            let outcome = planner::plan(p, &ctx);
-            PlanResult {
+            let wanted = job.options.alternatives.unwrap_or(0) as usize;
+            let (outcome, alternatives) = alternatives::plan_with_alternatives(p, &ctx, wanted);
+            JobResult::Plan(PlanResult {
                 schema: SCHEMA.to_string(),
                 job_id: job.job_id.clone(),
                 kind: job.kind,
                 status: outcome.status,
                 plan: outcome.plan,
-                alternatives: Vec::new(),
+                alternatives,
                 solver: Some(outcome.figures),
                 diagnosis: outcome.diagnosis,
-            }
+            })
         }
-        _ => result(
+        JobBody::Whatif(w) => whatif::run(w, &job.job_id, &ctx),
+        JobBody::Replan(r) => replan::run(r, &job.job_id, &ctx),
+        JobBody::Batch(_) => result(
             job.job_id.clone(),
             job.kind,
             Status::Error,
@@ -70,8 +80,21 @@ pub fn run_parsed(job: &Job, ctx: &SolveContext) -> PlanResult {
                 "kind_not_supported",
                 format!("jobs of kind '{}' are read and validated but not solved by this version", job.kind.as_str()),
             )],
-        ),
+        )
+        .into(),
     }
+}
+
+/// [`run_document`] as a plan result: the document itself for `plan` jobs (and every
+/// result without a body), the whole-trip plan result of a `replan` (without its
+/// changes), and only the status, figures and diagnosis of a `whatif`.
+pub fn run_job(text: &str, ctx: &SolveContext) -> PlanResult {
+    run_document(text, ctx).into_plan_view()
+}
+
+/// [`run_parsed_document`] as a plan result (see [`run_job`]).
+pub fn run_parsed(job: &Job, ctx: &SolveContext) -> PlanResult {
+    run_parsed_document(job, ctx).into_plan_view()
 }
 
 /// The solve context for a job: its options within the service's limits.

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 pub type Minute = i32;
 
 /// A meal kind of the trip with its window.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MealKind {
     /// Name (`trip.meals` key).
     pub name: String,
@@ -29,7 +29,7 @@ pub enum DayEnd {
 }
 
 /// The rules of one trip day.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DayRule {
     /// Date.
     pub date: NaiveDate,
@@ -45,10 +45,24 @@ pub struct DayRule {
     pub end: DayEnd,
     /// Required meals, a bit per [`MealKind`].
     pub required_meals: u8,
+    /// What the day drove before `start_time`: zero, except for a day in progress that is
+    /// re-planned (its drive limit and its vehicles' km and tolls count this too).
+    pub driven: Driven,
+}
+
+/// Driving already done on a day.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Driven {
+    /// Drive minutes.
+    pub minutes: Minute,
+    /// Kilometres.
+    pub km: f64,
+    /// Tolls per vehicle.
+    pub toll: f64,
 }
 
 /// An attraction the trip lists (must-visit or optional).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListedAttraction {
     /// Index in `catalog.attractions`.
     pub catalog: usize,
@@ -80,7 +94,7 @@ pub struct TicketCost {
 }
 
 /// A restaurant the group may eat at (enough seats).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RestaurantOption {
     /// Index in `catalog.restaurants`.
     pub catalog: usize,
@@ -99,7 +113,7 @@ pub struct RestaurantOption {
 }
 
 /// A hotel with enough stars.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HotelOption {
     /// Index in `catalog.hotels`.
     pub catalog: usize,
@@ -261,6 +275,7 @@ impl TripModel {
                     end_limit,
                     end: if is_last { DayEnd::Depart(depart_place) } else { DayEnd::Hotel },
                     required_meals,
+                    driven: Driven::default(),
                 }
             })
             .collect();

@@ -21,6 +21,23 @@ pub struct Rejected {
     pub problems: Vec<DiagnosisItem>,
 }
 
+/// [`parse_job`] for a service: a document larger than `limits.max_job_bytes` is rejected
+/// (`too_large`) before it is read.
+pub fn parse_job_within(text: &str, limits: &crate::limits::Limits) -> Result<Job, Rejected> {
+    if text.len() > limits.max_job_bytes {
+        return Err(Rejected {
+            job_id: String::new(),
+            kind: None,
+            problems: vec![DiagnosisItem::at(
+                "too_large",
+                "",
+                format!("the job is {} bytes, above the limit of {} bytes", text.len(), limits.max_job_bytes),
+            )],
+        });
+    }
+    parse_job(text)
+}
+
 /// Reads a job document. Type and shape errors come back all at once, each with a JSON pointer.
 pub fn parse_job(text: &str) -> Result<Job, Rejected> {
     // A UTF-8 byte-order mark is not JSON, but some producers write one: accept it.

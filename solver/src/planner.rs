@@ -8,13 +8,34 @@ use crate::fleet::{minimal_fleets, Fleet};
 use crate::graph::{TravelMatrix, TravelNetwork};
 use crate::limits::Limits;
 use crate::milp::highs::MilpSettings;
-use crate::milp::plan::{solve_fleet, FleetAnswer};
+use crate::milp::plan::{solve_fleet_with, ColumnMask, FleetAnswer, PlanTerms};
 use crate::model::{DayEnd, TripModel};
 use crate::rooming::{best_rooming, NightRooming, RoomingFailure};
-use crate::routes::{day_searches, generate, DayRoute};
+use crate::routes::{day_searches, generate_within, DayRoute};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::time::Instant;
+
+/// Jobs with more day routes than this get reduced-cost fixing by default (below it the MILP is fast as is).
+pub const RC_FIXING_ABOVE_ROUTES: usize = 8_000;
+/// Columns per day of the restricted MILP that finds a first plan for reduced-cost fixing.
+pub const RESTRICTED_COLUMNS_PER_DAY: usize = 300;
+
+/// The `per_day` columns of each day with the smallest reduced costs.
+fn cheapest_columns(reduced: &[Vec<f64>], per_day: usize) -> ColumnMask {
+    reduced
+        .iter()
+        .map(|day| {
+            let mut idx: Vec<usize> = (0..day.len()).collect();
+            idx.sort_by(|&a, &b| day[a].total_cmp(&day[b]).then(a.cmp(&b)));
+            let mut keep = vec![false; day.len()];
+            for &k in idx.iter().take(per_day) {
+                keep[k] = true;
+            }
+            keep
+        })
+        .collect()
+}
 
 /// How to solve: the caller's options and the service's limits.
 #[derive(Clone, Debug)]
@@ -25,11 +46,18 @@ pub struct SolveContext {
     pub mip_gap: f64,
     /// Size limits.
     pub limits: Limits,
+    /// Use reduced-cost fixing when a job has more day routes than this.
+    pub rc_fixing_above_routes: usize,
 }
 
 impl Default for SolveContext {
     fn default() -> Self {
-        SolveContext { time_limit_s: 60.0, mip_gap: 0.0, limits: Limits::default() }
+        SolveContext {
+            time_limit_s: 60.0,
+            mip_gap: 0.0,
+            limits: Limits::default(),
+            rc_fixing_above_routes: RC_FIXING_ABOVE_ROUTES,
+        }
     }
 }
 
@@ -69,7 +97,28 @@ impl Prepared {
 
 /// Builds everything up to the MILP. Errors are diagnosis items (too large).
 pub fn prepare(job: &PlanJob, ctx: &SolveContext) -> Result<Prepared, DiagnosisItem> {
-    let model = TripModel::build(job);
+    prepare_model(TripModel::build(job), ctx)
+}
+
+/// [`prepare`] from a model the caller has adjusted (a re-planned day in progress).
+pub fn prepare_model(model: TripModel, ctx: &SolveContext) -> Result<Prepared, DiagnosisItem> {
+    prepare_reusing(model, ctx, None)
+}
+
+/// [`prepare_model`], taking the travel matrix and the day routes from `base` when the
+/// model would build the same ones ([`crate::whatif::reuse`]: a what-if scenario that
+/// changes only hotels, vehicles or tickets).
+pub fn prepare_reusing(
+    model: TripModel,
+    ctx: &SolveContext,
+    base: Option<&Prepared>,
+) -> Result<Prepared, DiagnosisItem> {
+    let rooming = rooming_table(&model);
+    if let Some(b) = base.filter(|b| crate::whatif::reuse::routes_carry_over(b, &model, &rooming)) {
+        let routes = crate::whatif::reuse::carried_routes(b, &model);
+        let fleets = fleets_of(&model, ctx)?;
+        return Ok(Prepared { travel: b.travel.clone(), rooming, routes, fleets, model });
+    }
     let network = TravelNetwork::build(model.catalog(), &model.places);
     let mut used: BTreeSet<usize> = BTreeSet::new();
     if let Some(p) = model.days[0].start_place {
@@ -85,28 +134,55 @@ pub fn prepare(job: &PlanJob, ctx: &SolveContext) -> Result<Prepared, DiagnosisI
     used.extend(model.hotels.iter().map(|h| h.place));
     let used: Vec<usize> = used.into_iter().collect();
     let travel = network.matrix(&used);
-    let rooming = rooming_table(&model);
-    let night_places: Vec<Vec<usize>> = rooming
+    let night_places = night_places(&model, &rooming);
+    let searches = day_searches(&model, &night_places);
+    let deadline = Instant::now() + std::time::Duration::from_secs_f64(ctx.time_limit_s.clamp(0.0, 1e6));
+    let per_search =
+        generate_within(&model, &travel, &searches, ctx.limits.max_route_labels, Some(deadline)).map_err(|e| {
+            if e.timed_out {
+                return DiagnosisItem::general(
+                    "timeout",
+                    format!("the time limit ({} s) ran out while enumerating the routes of day {}", ctx.time_limit_s, e.day + 1),
+                );
+            }
+            DiagnosisItem::general(
+                "too_large",
+                format!("day {} has too many possible routes to enumerate (over {} partial routes); list fewer optional attractions or restaurants", e.day + 1, ctx.limits.max_route_labels),
+            )
+        })?;
+    let mut routes: Vec<Vec<DayRoute>> = vec![Vec::new(); model.days.len()];
+    for (s, rs) in searches.iter().zip(per_search) {
+        routes[s.day].extend(rs);
+    }
+    let fleets = fleets_of(&model, ctx)?;
+    Ok(Prepared { model, travel, rooming, routes, fleets })
+}
+
+/// The places of the hotels usable each night.
+pub fn night_places(model: &TripModel, rooming: &[Vec<Result<NightRooming, RoomingFailure>>]) -> Vec<Vec<usize>> {
+    rooming
         .iter()
         .map(|night| {
             let set: BTreeSet<usize> =
                 night.iter().enumerate().filter(|(_, r)| r.is_ok()).map(|(h, _)| model.hotels[h].place).collect();
             set.into_iter().collect()
         })
-        .collect();
-    let searches = day_searches(&model, &night_places);
-    let per_search = generate(&model, &travel, &searches, ctx.limits.max_route_labels).map_err(|e| {
-        DiagnosisItem::general(
+        .collect()
+}
+
+/// Every minimal fleet of the model (`too_large` past the limit).
+fn fleets_of(model: &TripModel, ctx: &SolveContext) -> Result<Vec<Fleet>, DiagnosisItem> {
+    let fleets = minimal_fleets(&model.vehicles, model.seats, ctx.limits.max_fleets.saturating_add(1));
+    if fleets.len() > ctx.limits.max_fleets {
+        return Err(DiagnosisItem::general(
             "too_large",
-            format!("day {} has too many possible routes to enumerate (over {} partial routes); list fewer optional attractions or restaurants", e.day + 1, ctx.limits.max_route_labels),
-        )
-    })?;
-    let mut routes: Vec<Vec<DayRoute>> = vec![Vec::new(); model.days.len()];
-    for (s, rs) in searches.iter().zip(per_search) {
-        routes[s.day].extend(rs);
+            format!(
+                "over {} vehicle combinations seat the group; list fewer vehicle types or set their 'available'",
+                ctx.limits.max_fleets
+            ),
+        ));
     }
-    let fleets = minimal_fleets(&model.vehicles, model.seats, 10_000);
-    Ok(Prepared { model, travel, rooming, routes, fleets })
+    Ok(fleets)
 }
 
 /// Rooming of every night at every hotel option, each distinct (hotel, terms) solved once.
@@ -142,16 +218,23 @@ fn rooming_table(model: &TripModel) -> Vec<Vec<Result<NightRooming, RoomingFailu
 
 /// Plans one group: the cheapest plan that keeps every rule, proven by the solver's bound.
 pub fn plan(job: &PlanJob, ctx: &SolveContext) -> PlanOutcome {
+    plan_reusing(job, ctx, None).0
+}
+
+/// [`plan`], taking from `base` what its preparation shares with this job (see
+/// [`prepare_reusing`]); also returns this job's preparation, when there is one.
+pub fn plan_reusing(job: &PlanJob, ctx: &SolveContext, base: Option<&Prepared>) -> (PlanOutcome, Option<Prepared>) {
     let started = Instant::now();
-    let prepared = match prepare(job, ctx) {
+    let prepared = match prepare_reusing(TripModel::build(job), ctx, base) {
         Ok(p) => p,
         Err(item) => {
-            return PlanOutcome {
-                status: Status::Invalid,
+            let outcome = PlanOutcome {
+                status: if item.code == "timeout" { Status::Timeout } else { Status::Invalid },
                 plan: None,
                 figures: SolverFigures::default(),
                 diagnosis: vec![item],
-            }
+            };
+            return (outcome, None);
         }
     };
     let prepare_seconds = started.elapsed().as_secs_f64();
@@ -161,11 +244,16 @@ pub fn plan(job: &PlanJob, ctx: &SolveContext) -> PlanOutcome {
         outcome.diagnosis = diagnose::infeasible(&prepared, ctx);
     }
     outcome.figures.seconds = started.elapsed().as_secs_f64();
-    outcome
+    (outcome, Some(prepared))
 }
 
 /// Solves the MILP of every fleet and keeps the best plan.
 pub fn solve_prepared(p: &Prepared, ctx: &SolveContext, started: Instant) -> PlanOutcome {
+    solve_prepared_with(p, ctx, started, &PlanTerms::default())
+}
+
+/// [`solve_prepared`] with extra MILP terms per fleet (change costs, excluded plans).
+pub fn solve_prepared_with(p: &Prepared, ctx: &SolveContext, started: Instant, terms: &PlanTerms) -> PlanOutcome {
     let route_count: usize = p.routes.iter().map(Vec::len).sum();
     let mut figures = SolverFigures {
         day_routes: Some(route_count as u64),
@@ -186,31 +274,61 @@ pub fn solve_prepared(p: &Prepared, ctx: &SolveContext, started: Instant) -> Pla
         presolve: false,
     };
 
-    // LP bounds first (cheap), then the MILPs in order of bound; a fleet whose LP bound
-    // cannot beat the best plan found is skipped, which keeps the optimum exact.
-    let lp_bounds: Vec<f64> = if p.fleets.len() > 1 {
-        p.fleets
-            .par_iter()
-            .map(|f| {
-                let a = solve_fleet(&p.model, f, &p.routes, &rooming, settings(started), true);
-                a.choice.as_ref().map_or(a.bound, |(_, obj)| *obj)
-            })
-            .collect()
+    // LP relaxations first: their bounds order the fleets and skip those that cannot beat
+    // the best plan found; their reduced costs drop columns that cannot be in a better plan
+    // (reduced-cost fixing). Both keep the optimum exact.
+    let large = route_count > ctx.rc_fixing_above_routes;
+    let lps: Vec<Option<FleetAnswer>> = if p.fleets.len() > 1 || large {
+        let lp = |(i, f): (usize, &Fleet)| {
+            solve_fleet_with(&p.model, f, &p.routes, &rooming, settings(started), true, None, terms.for_fleet(i))
+        };
+        if large {
+            // One at a time: a large LP's model takes hundreds of MB.
+            p.fleets.iter().enumerate().map(|x| Some(lp(x))).collect()
+        } else {
+            p.fleets.par_iter().enumerate().map(|x| Some(lp(x))).collect()
+        }
     } else {
-        vec![f64::NEG_INFINITY]
+        vec![None]
+    };
+    let lp_bound = |f: usize| -> f64 {
+        lps[f].as_ref().map_or(f64::NEG_INFINITY, |a| a.choice.as_ref().map_or(a.bound, |(_, obj)| *obj))
     };
     let mut order: Vec<usize> = (0..p.fleets.len()).collect();
-    order.sort_by(|&a, &b| lp_bounds[a].total_cmp(&lp_bounds[b]).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| lp_bound(a).total_cmp(&lp_bound(b)).then(a.cmp(&b)));
     let mut answers: Vec<FleetAnswer> = Vec::new();
     let mut solved_fleet: Vec<usize> = Vec::new();
     let mut incumbent = f64::INFINITY;
     let mut pruned_bound = f64::INFINITY;
     for f in order {
-        if lp_bounds[f] >= incumbent - 1e-6 {
-            pruned_bound = pruned_bound.min(lp_bounds[f]);
+        let lb = lp_bound(f);
+        if lb >= incumbent - 1e-6 {
+            pruned_bound = pruned_bound.min(lb);
             continue;
         }
-        let a = solve_fleet(&p.model, &p.fleets[f], &p.routes, &rooming, settings(started), false);
+        let fleet = &p.fleets[f];
+        let reduced = lps[f].as_ref().map(|a| &a.reduced).filter(|r| large && !r.is_empty());
+        let mut ceiling = incumbent;
+        if let (Some(rc), false) = (reduced, ceiling.is_finite()) {
+            // A quick plan from the columns the LP likes best gives the ceiling to fix against.
+            let restricted = cheapest_columns(rc, RESTRICTED_COLUMNS_PER_DAY);
+            let t = terms.for_fleet(f);
+            let a =
+                solve_fleet_with(&p.model, fleet, &p.routes, &rooming, settings(started), false, Some(&restricted), t);
+            if let Some((_, obj)) = &a.choice {
+                ceiling = *obj;
+            }
+        }
+        let mask = reduced.filter(|_| ceiling.is_finite()).map(|rc| {
+            let slack = ceiling - lb + 1e-6 * ceiling.abs().max(1.0);
+            rc.iter().map(|day| day.iter().map(|&r| r <= slack).collect()).collect::<ColumnMask>()
+        });
+        let t = terms.for_fleet(f);
+        let mut a = solve_fleet_with(&p.model, fleet, &p.routes, &rooming, settings(started), false, mask.as_ref(), t);
+        if mask.is_some() {
+            // Every plan outside the mask costs more than the ceiling.
+            a.bound = a.bound.min(ceiling);
+        }
         if let Some((_, obj)) = &a.choice {
             incumbent = incumbent.min(*obj);
         }

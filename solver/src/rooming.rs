@@ -97,6 +97,19 @@ struct Cols {
 
 /// Finds the cheapest rooming of `rooming` at `hotel` on the night of `date`.
 pub fn best_rooming(hotel: &Hotel, date: NaiveDate, rooming: &Rooming) -> Result<NightRooming, RoomingFailure> {
+    best_rooming_keeping(hotel, date, rooming, &[], 0.0)
+}
+
+/// The rooming of least cost plus `per_room_night` for each room of `keep` (room index,
+/// rooms booked) it no longer uses (re-planning against a confirmed booking). The
+/// returned cost is the rooming's cost alone.
+pub fn best_rooming_keeping(
+    hotel: &Hotel,
+    date: NaiveDate,
+    rooming: &Rooming,
+    keep: &[(usize, u32)],
+    per_room_night: f64,
+) -> Result<NightRooming, RoomingFailure> {
     let terms = terms_on(hotel, date);
     if terms.is_empty() {
         return Err(RoomingFailure::NothingSold);
@@ -144,6 +157,15 @@ pub fn best_rooming(hotel: &Hotel, date: NaiveDate, rooming: &Rooming) -> Result
     if let (Some(f), Some(q)) = (foc, foc_var) {
         objective -= f.free_value * q;
     }
+    // Rooms of a kept booking given up: dropped >= booked - used, each at per_room_night.
+    let dropped: Vec<(usize, u32, good_lp::Variable)> = keep
+        .iter()
+        .filter(|_| per_room_night > 0.0)
+        .map(|&(room, booked)| (room, booked, vars.add(variable().min(0.0))))
+        .collect();
+    for &(_, _, v) in &dropped {
+        objective += per_room_night * v;
+    }
     let mut problem = vars.minimise(objective).using(good_lp::highs);
     let sum = |pred: &dyn Fn(&Cols) -> bool| -> Expression { cols.iter().filter(|c| pred(c)).map(|c| c.var.var).sum() };
     let weighted = |unit: UnitKind| -> Expression {
@@ -165,6 +187,9 @@ pub fn best_rooming(hotel: &Hotel, date: NaiveDate, rooming: &Rooming) -> Result
     }
     if let (Some(f), Some(q)) = (foc, foc_var) {
         problem.add_constraint(constraint!(f.per as f64 * q <= all_rooms.clone()));
+    }
+    for &(room, booked, v) in &dropped {
+        problem.add_constraint(constraint!(v + sum(&|c| c.room == room) >= booked as f64));
     }
     let settings = MilpSettings { offset: 0.0, time_limit_s: 10.0, mip_gap: 0.0, presolve: true };
     match solve(problem, settings) {

@@ -13,6 +13,7 @@ use crate::graph::TravelMatrix;
 use crate::model::{DayEnd, Minute, TripModel};
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::time::Instant;
 
 /// A set of listed attractions (bit i = `model.attractions[i]`).
 pub type AttractionSet = u128;
@@ -69,11 +70,13 @@ pub struct DaySearch {
     pub ends: Vec<usize>,
 }
 
-/// The route search ran into the label limit.
+/// The route search ran into the label limit (or its deadline).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TooManyLabels {
     /// The day.
     pub day: usize,
+    /// The deadline passed before the search ended (rather than the label limit).
+    pub timed_out: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -111,7 +114,18 @@ pub fn generate(
     searches: &[DaySearch],
     max_labels: usize,
 ) -> Result<Vec<Vec<DayRoute>>, TooManyLabels> {
-    searches.par_iter().map(|s| search_day(model, travel, s, max_labels)).collect()
+    generate_within(model, travel, searches, max_labels, None)
+}
+
+/// [`generate`], giving up (with `timed_out`) once `deadline` has passed.
+pub fn generate_within(
+    model: &TripModel,
+    travel: &TravelMatrix,
+    searches: &[DaySearch],
+    max_labels: usize,
+    deadline: Option<Instant>,
+) -> Result<Vec<Vec<DayRoute>>, TooManyLabels> {
+    searches.par_iter().map(|s| search_day_within(model, travel, s, max_labels, deadline)).collect()
 }
 
 /// All non-dominated routes of one day from one start place to each end place.
@@ -121,9 +135,23 @@ pub fn search_day(
     search: &DaySearch,
     max_labels: usize,
 ) -> Result<Vec<DayRoute>, TooManyLabels> {
+    search_day_within(model, travel, search, max_labels, None)
+}
+
+/// [`search_day`] with a deadline.
+pub fn search_day_within(
+    model: &TripModel,
+    travel: &TravelMatrix,
+    search: &DaySearch,
+    max_labels: usize,
+    deadline: Option<Instant>,
+) -> Result<Vec<DayRoute>, TooManyLabels> {
+    if deadline.is_some_and(|d| Instant::now() >= d) {
+        return Err(TooManyLabels { day: search.day, timed_out: true });
+    }
     let rule = &model.days[search.day];
     let limit = rule.end_limit;
-    let max_drive = model.job.trip.max_drive_minutes.map_or(Minute::MAX / 4, |m| m as Minute);
+    let max_drive = model.job.trip.max_drive_minutes.map_or(Minute::MAX / 4, |m| m as Minute - rule.driven.minutes);
     let required = rule.required_meals;
     // Opening intervals of each listed attraction on this date.
     let intervals: Vec<Vec<(Minute, Minute)>> = model
@@ -265,13 +293,18 @@ pub fn search_day(
                 );
             }
             if labels.len() > max_labels {
-                return Err(TooManyLabels { day: search.day });
+                return Err(TooManyLabels { day: search.day, timed_out: false });
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(TooManyLabels { day: search.day, timed_out: true });
             }
         }
         frontier = next;
     }
-    // Close every live label that has had its meals at each end of the day.
-    let mut routes: Vec<DayRoute> = Vec::new();
+    // Close every live label that has had its meals at each end of the day. Stops are traced
+    // only for the routes that survive the Pareto filter (most do not; tracing all of them
+    // was the largest allocation of the largest jobs).
+    let mut routes: Vec<(DayRoute, u32)> = Vec::new();
     for (li, l) in labels.iter().enumerate() {
         if l.dead || l.meals & required != required {
             continue;
@@ -282,34 +315,32 @@ pub fn search_day(
             if arrive > limit || drive > max_drive {
                 continue;
             }
-            let stops = trace(&labels, li as u32);
-            let ticket_cost = stops
-                .iter()
-                .filter_map(|s| match s {
-                    RouteStop::Attraction(i) => Some(model.attractions[*i].tickets.total),
-                    RouteStop::Meal { .. } => None,
-                })
-                .sum();
-            let value = (0..model.attractions.len())
-                .filter(|i| l.set & (1u128 << i) != 0)
-                .map(|i| model.attractions[i].value)
-                .sum();
-            routes.push(DayRoute {
+            let visited = || (0..model.attractions.len()).filter(|i| l.set & (1u128 << i) != 0);
+            let ticket_cost = visited().map(|i| model.attractions[i].tickets.total).sum();
+            let value = visited().map(|i| model.attractions[i].value).sum();
+            let route = DayRoute {
                 day: search.day,
                 start: search.start,
                 end: e,
                 set: l.set,
-                stops,
+                stops: Vec::new(),
                 drive_minutes: drive,
                 km: l.km + hop.km,
                 toll: l.toll + hop.toll,
                 meal_cost: l.meal_cost,
                 ticket_cost,
                 value,
-            });
+            };
+            routes.push((route, li as u32));
         }
     }
-    Ok(pareto(routes))
+    Ok(pareto(routes)
+        .into_iter()
+        .map(|(mut r, li)| {
+            r.stops = trace(&labels, li);
+            r
+        })
+        .collect())
 }
 
 fn trace(labels: &[Label], mut li: u32) -> Vec<RouteStop> {
@@ -327,28 +358,28 @@ fn trace(labels: &[Label], mut li: u32) -> Vec<RouteStop> {
 
 /// Keeps, per (end, attraction set), the routes not dominated in drive minutes, km, tolls
 /// and meal cost; deterministic order.
-fn pareto(mut routes: Vec<DayRoute>) -> Vec<DayRoute> {
-    routes.sort_by(|a, b| {
+fn pareto(mut routes: Vec<(DayRoute, u32)>) -> Vec<(DayRoute, u32)> {
+    routes.sort_by(|(a, _), (b, _)| {
         (a.end, a.set, a.drive_minutes)
             .cmp(&(b.end, b.set, b.drive_minutes))
             .then(a.km.total_cmp(&b.km))
             .then(a.toll.total_cmp(&b.toll))
             .then(a.meal_cost.total_cmp(&b.meal_cost))
     });
-    let mut kept: Vec<DayRoute> = Vec::new();
+    let mut kept: Vec<(DayRoute, u32)> = Vec::new();
     let mut group_start = 0;
-    for r in routes {
-        if kept.last().is_some_and(|k: &DayRoute| (k.end, k.set) != (r.end, r.set)) {
+    for (r, li) in routes {
+        if kept.last().is_some_and(|(k, _)| (k.end, k.set) != (r.end, r.set)) {
             group_start = kept.len();
         }
-        let dominated = kept[group_start..].iter().any(|k| {
+        let dominated = kept[group_start..].iter().any(|(k, _)| {
             k.drive_minutes <= r.drive_minutes
                 && k.km <= r.km + EPS
                 && k.toll <= r.toll + EPS
                 && k.meal_cost <= r.meal_cost + EPS
         });
         if !dominated {
-            kept.push(r);
+            kept.push((r, li));
         }
     }
     kept

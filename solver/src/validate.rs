@@ -14,6 +14,18 @@ const MAX_STAFF: u64 = 100;
 /// Minutes in a day: every leg, visit and meal happens inside one day.
 const MINUTES_PER_DAY: u32 = 24 * 60;
 
+/// The highest star rating.
+const MAX_STARS: u32 = 7;
+
+/// Overlapping date ranges reported per list (the rest say nothing new).
+const MAX_OVERLAPS_REPORTED: usize = 10;
+
+/// The largest markup a quote may carry, in percent.
+const MAX_MARKUP_PCT: f64 = 1_000.0;
+
+/// Years a trip may fall in.
+const YEARS: std::ops::RangeInclusive<i32> = 2000..=2200;
+
 /// Escapes a JSON-pointer reference token (`~` -> `~0`, `/` -> `~1`).
 pub fn pointer_escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
@@ -25,10 +37,19 @@ pub fn validate_job(job: &Job, limits: &Limits) -> Vec<DiagnosisItem> {
     v.options(&job.options);
     match &job.body {
         JobBody::Plan(p) => v.plan(p, ""),
-        JobBody::Whatif(w) => v.plan(&w.base, "/base"),
-        JobBody::Replan(r) => v.plan(&r.job, "/job"),
+        JobBody::Whatif(w) => {
+            v.plan(&w.base, "/base");
+            v.scenarios(w);
+        }
+        JobBody::Replan(r) => {
+            v.plan(&r.job, "/job");
+            v.replan(r);
+        }
         JobBody::Batch(b) => {
             v.catalog(&b.catalog, "/catalog");
+            v.count(b.groups.len(), "/groups", "groups");
+            v.money(b.change_costs.hotel_room_night, "/change_costs/hotel_room_night".into(), "a change cost");
+            v.money(b.change_costs.vehicle, "/change_costs/vehicle".into(), "a change cost");
             let mut seen = HashSet::new();
             for (i, g) in b.groups.iter().enumerate() {
                 if !seen.insert(g.group_id.as_str()) {
@@ -37,6 +58,9 @@ pub fn validate_job(job: &Job, limits: &Limits) -> Vec<DiagnosisItem> {
                         format!("/groups/{i}/group_id"),
                         format!("group_id '{}' is used twice", g.group_id),
                     );
+                }
+                if g.group_id.trim().is_empty() {
+                    v.push("empty", format!("/groups/{i}/group_id"), format!("group {i} has an empty group_id"));
                 }
                 let pj = PlanJob::new(b.catalog.clone(), g.group.clone(), g.trip.clone(), g.pricing.clone());
                 v.group_trip(&pj, &format!("/groups/{i}"), "/catalog");
@@ -72,6 +96,54 @@ impl Validator<'_> {
             self.push("not_finite", path, format!("{what} must be a finite number"));
         } else if value < 0.0 {
             self.push("negative", path, format!("{what} must not be negative (got {value})"));
+        } else if value > self.limits.max_amount {
+            self.push(
+                "out_of_range",
+                path,
+                format!("{what} {value} is above {}; is a digit too many?", self.limits.max_amount),
+            );
+        }
+    }
+
+    /// A list inside one entry (rates, hours, ...) longer than `Limits::max_rows`.
+    fn rows(&mut self, len: usize, path: String, what: &str) {
+        if len > self.limits.max_rows {
+            self.push("too_large", path, format!("{len} {what} is above the limit of {}", self.limits.max_rows));
+        }
+    }
+
+    /// Star ratings run from 0 to 7.
+    fn stars(&mut self, stars: u32, path: String, what: &str) {
+        if stars > MAX_STARS {
+            self.push("out_of_range", path, format!("{what} {stars} is not a star rating 0 to {MAX_STARS}"));
+        }
+    }
+
+    /// Date ranges (rates, allotments) that share a night: one item per overlapping pair, at
+    /// most a few per list, found by a sweep (a list may be long).
+    fn overlaps(
+        &mut self,
+        ranges: &[(chrono::NaiveDate, chrono::NaiveDate)],
+        path: &str,
+        what: &dyn Fn(usize, usize) -> String,
+    ) {
+        let mut order: Vec<usize> = (0..ranges.len()).filter(|&i| ranges[i].0 <= ranges[i].1).collect();
+        order.sort_by_key(|&i| (ranges[i].0, i));
+        let mut active: Vec<usize> = Vec::new();
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        'sweep: for &k in &order {
+            active.retain(|&m| ranges[m].1 >= ranges[k].0);
+            for &m in &active {
+                pairs.push((m.min(k), m.max(k)));
+                if pairs.len() >= MAX_OVERLAPS_REPORTED {
+                    break 'sweep;
+                }
+            }
+            active.push(k);
+        }
+        pairs.sort_by_key(|&(m, k)| (k, m));
+        for (m, k) in pairs {
+            self.push("overlapping_ranges", format!("{path}/{k}"), what(m, k));
         }
     }
 
@@ -129,6 +201,165 @@ impl Validator<'_> {
         }
     }
 
+    /// Scenarios, events or groups above `Limits::max_scenarios`.
+    fn count(&mut self, len: usize, path: &str, what: &str) {
+        if len > self.limits.max_scenarios {
+            self.push("too_large", path, format!("{len} {what} is above the limit of {}", self.limits.max_scenarios));
+        }
+    }
+
+    /// What-if scenarios: every op names something the base job has, with sane numbers.
+    fn scenarios(&mut self, w: &crate::contract::WhatifJob) {
+        use crate::contract::ScenarioOp;
+        let c = &w.base.catalog;
+        let hotels = ids(c.hotels.iter().map(|h| h.id.as_str()));
+        let vehicles = ids(c.vehicles.iter().map(|x| x.id.as_str()));
+        let restaurants = ids(c.restaurants.iter().map(|x| x.id.as_str()));
+        let attractions = ids(c.attractions.iter().map(|x| x.id.as_str()));
+        self.count(w.scenarios.len(), "/scenarios", "scenarios");
+        for (i, sc) in w.scenarios.iter().enumerate() {
+            let sp = format!("/scenarios/{i}");
+            if sc.name.trim().is_empty() {
+                self.push("empty", format!("{sp}/name"), format!("scenario {i} has no name"));
+            }
+            for (k, op) in sc.changes.iter().enumerate() {
+                let op_path = format!("{sp}/changes/{k}");
+                match op {
+                    ScenarioOp::ScalePrice { hotel, vehicle, restaurant, attraction, factor } => {
+                        let targets = [hotel, vehicle, restaurant, attraction].iter().filter(|t| t.is_some()).count();
+                        if targets != 1 {
+                            self.push(
+                                "bad_value",
+                                op_path.clone(),
+                                "scale_price names exactly one of hotel, vehicle, restaurant or attraction",
+                            );
+                        }
+                        for (id, key, set, list) in [
+                            (hotel, "hotel", &hotels, "catalog.hotels"),
+                            (vehicle, "vehicle", &vehicles, "catalog.vehicles"),
+                            (restaurant, "restaurant", &restaurants, "catalog.restaurants"),
+                            (attraction, "attraction", &attractions, "catalog.attractions"),
+                        ] {
+                            if let Some(id) = id {
+                                self.reference(set, id, format!("{op_path}/{key}"), key, &format!("base.{list}"));
+                            }
+                        }
+                        self.money(*factor, format!("{op_path}/factor"), "a price factor");
+                    }
+                    ScenarioOp::SetPax { adult, child, rooming } => {
+                        let pax = *adult as u64 + *child as u64;
+                        if pax == 0 || pax > self.limits.max_pax as u64 {
+                            self.push(
+                                "out_of_range",
+                                format!("{op_path}/adult"),
+                                format!("set_pax gives {pax} pax; it must be 1 to {}", self.limits.max_pax),
+                            );
+                        }
+                        self.rows(rooming.len(), format!("{op_path}/rooming"), "rooming lines");
+                        let sleeps: Option<u64> = rooming
+                            .iter()
+                            .map(|r| {
+                                let size = match r.unit {
+                                    UnitKind::Couple => Some(2),
+                                    UnitKind::Family => r.size.filter(|&s| s > 0),
+                                    _ => Some(1),
+                                };
+                                size.map(|s| s as u64 * r.count as u64)
+                            })
+                            .sum();
+                        if sleeps.is_some_and(|n| n != pax) || sleeps.is_none() {
+                            self.push(
+                                "rooming_mismatch",
+                                format!("{op_path}/rooming"),
+                                format!("set_pax's rooming list does not sleep exactly its {pax} pax (every family needs a size)"),
+                            );
+                        }
+                    }
+                    ScenarioOp::ShiftDates { days } => {
+                        if days.unsigned_abs() > 366 {
+                            self.push(
+                                "out_of_range",
+                                format!("{op_path}/days"),
+                                format!("shift_dates by {days} days: at most a year either way"),
+                            );
+                        }
+                    }
+                    ScenarioOp::SetAllotment { hotel, kind, .. } => {
+                        self.reference(&hotels, hotel, format!("{op_path}/hotel"), "hotel", "base.catalog.hotels");
+                        if let Some(h) = c.hotels.iter().find(|h| &h.id == hotel) {
+                            if !h.rooms.iter().any(|r| &r.kind == kind) {
+                                self.push(
+                                    "unknown_reference",
+                                    format!("{op_path}/type"),
+                                    format!("hotel '{hotel}' has no room type '{kind}'"),
+                                );
+                            }
+                        }
+                    }
+                    ScenarioOp::RemoveAttraction { attraction } | ScenarioOp::AddMustVisit { attraction } => {
+                        self.reference(
+                            &attractions,
+                            attraction,
+                            format!("{op_path}/attraction"),
+                            "attraction",
+                            "base.catalog.attractions",
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Replan: events name what the job has, `now` falls within the trip.
+    fn replan(&mut self, r: &crate::contract::ReplanJob) {
+        use crate::contract::Event;
+        let c = &r.job.catalog;
+        let t = &r.job.trip;
+        if r.now.0 < t.arrive.at.0 || r.now.0 > t.depart.at.0 {
+            self.push(
+                "out_of_range",
+                "/now",
+                format!(
+                    "now {} is not within the trip ({} to {})",
+                    fmt_dt(r.now.0),
+                    fmt_dt(t.arrive.at.0),
+                    fmt_dt(t.depart.at.0)
+                ),
+            );
+        }
+        self.money(r.change_costs.hotel_room_night, "/change_costs/hotel_room_night".into(), "a change cost");
+        self.money(r.change_costs.vehicle, "/change_costs/vehicle".into(), "a change cost");
+        self.count(r.events.len(), "/events", "events");
+        let hotels = ids(c.hotels.iter().map(|h| h.id.as_str()));
+        let vehicles = ids(c.vehicles.iter().map(|x| x.id.as_str()));
+        let attractions = ids(c.attractions.iter().map(|x| x.id.as_str()));
+        for (i, e) in r.events.iter().enumerate() {
+            let ep = format!("/events/{i}");
+            match e {
+                Event::Delay { minutes } => {
+                    self.within_a_day(*minutes, format!("{ep}/minutes"), "a delay", "a longer delay is a new trip")
+                }
+                Event::Closed { attraction, dates } => {
+                    self.reference(
+                        &attractions,
+                        attraction,
+                        format!("{ep}/attraction"),
+                        "attraction",
+                        "job.catalog.attractions",
+                    );
+                    self.rows(dates.len(), format!("{ep}/dates"), "dates");
+                }
+                Event::HotelUnavailable { hotel, nights } => {
+                    self.reference(&hotels, hotel, format!("{ep}/hotel"), "hotel", "job.catalog.hotels");
+                    self.rows(nights.len(), format!("{ep}/nights"), "nights");
+                }
+                Event::VehicleUnavailable { vehicle, .. } => {
+                    self.reference(&vehicles, vehicle, format!("{ep}/vehicle"), "vehicle", "job.catalog.vehicles");
+                }
+            }
+        }
+    }
+
     fn plan(&mut self, job: &PlanJob, base: &str) {
         self.catalog(&job.catalog, &format!("{base}/catalog"));
         self.group_trip(job, base, &format!("{base}/catalog"));
@@ -154,9 +385,20 @@ impl Validator<'_> {
             (c.hotels.len(), "hotels", l.max_hotels),
             (c.vehicles.len(), "vehicles", l.max_vehicles),
             (c.restaurants.len(), "restaurants", l.max_restaurants),
+            (c.guides.len(), "guides", l.max_guides),
+            (c.fees.len(), "fees", l.max_fees),
         ] {
             if len > max {
                 self.push("too_large", format!("{path}/{key}"), format!("{len} {key} is above the limit of {max}"));
+            }
+        }
+        if let Some(cur) = &c.currency {
+            if cur.len() != 3 || !cur.bytes().all(|b| b.is_ascii_uppercase()) {
+                self.push(
+                    "bad_value",
+                    format!("{path}/currency"),
+                    format!("currency '{cur}' is not an ISO 4217 code of 3 capital letters (e.g. \"CNY\")"),
+                );
             }
         }
         let places = ids(c.places.iter().map(|p| p.id.as_str()));
@@ -211,6 +453,14 @@ impl Validator<'_> {
                 &format!("attraction '{}' visit_minutes", a.id),
                 "a visit fits inside one day's opening hours",
             );
+            if let Some(h) = &a.hours {
+                self.rows(h.len(), format!("{ap}/hours"), &format!("hours entries of attraction '{}'", a.id));
+            }
+            self.rows(
+                a.closed_dates.len(),
+                format!("{ap}/closed_dates"),
+                &format!("closed dates of attraction '{}'", a.id),
+            );
             for (j, h) in a.hours.iter().flatten().enumerate() {
                 let hp = format!("{ap}/hours/{j}");
                 if h.open >= h.close {
@@ -262,6 +512,19 @@ impl Validator<'_> {
         for (i, h) in c.hotels.iter().enumerate() {
             let hp = format!("{path}/hotels/{i}");
             self.reference(&places, &h.place, format!("{hp}/place"), "place", "catalog.places");
+            self.stars(h.stars, format!("{hp}/stars"), &format!("hotel '{}' stars", h.id));
+            if h.rooms.len() > self.limits.max_room_types {
+                self.push(
+                    "too_large",
+                    format!("{hp}/rooms"),
+                    format!(
+                        "hotel '{}' lists {} room types, above the limit of {}",
+                        h.id,
+                        h.rooms.len(),
+                        self.limits.max_room_types
+                    ),
+                );
+            }
             if let Some(p) = h.extra_bed_price {
                 self.money(p, format!("{hp}/extra_bed_price"), "extra_bed_price");
             }
@@ -278,7 +541,11 @@ impl Validator<'_> {
             let mut types = HashSet::new();
             for (j, r) in h.rooms.iter().enumerate() {
                 let rp = format!("{hp}/rooms/{j}");
-                if !types.insert(r.kind.as_str()) {
+                self.rows(r.rates.len(), format!("{rp}/rates"), "rate rows");
+                self.rows(r.allotment.len(), format!("{rp}/allotment"), "allotment rows");
+                if r.kind.trim().is_empty() {
+                    self.push("empty", format!("{rp}/type"), format!("room type {j} of hotel '{}' has no name", h.id));
+                } else if !types.insert(r.kind.as_str()) {
                     self.push(
                         "duplicate_id",
                         format!("{rp}/type"),
@@ -305,12 +572,14 @@ impl Validator<'_> {
                     if let Some(w) = rate.weekend_price {
                         self.money(w, format!("{ratep}/weekend_price"), "a weekend room rate");
                     }
-                    for (m, other) in r.rates.iter().enumerate().take(k) {
-                        if rate.from <= other.to && other.from <= rate.to {
-                            self.push("overlapping_ranges", ratep.clone(), format!("rates {m} and {k} of room type '{}' at hotel '{}' overlap; each night needs one price", r.kind, h.id));
-                        }
-                    }
                 }
+                let ranges: Vec<_> = r.rates.iter().map(|x| (x.from.0, x.to.0)).collect();
+                self.overlaps(&ranges, &format!("{rp}/rates"), &|m, k| {
+                    format!(
+                        "rates {m} and {k} of room type '{}' at hotel '{}' overlap; each night needs one price",
+                        r.kind, h.id
+                    )
+                });
                 for (k, al) in r.allotment.iter().enumerate() {
                     let alp = format!("{rp}/allotment/{k}");
                     if al.from > al.to {
@@ -320,16 +589,11 @@ impl Validator<'_> {
                             format!("allotment ends {} before it starts {}", al.to, al.from),
                         );
                     }
-                    for (m, other) in r.allotment.iter().enumerate().take(k) {
-                        if al.from <= other.to && other.from <= al.to {
-                            self.push(
-                                "overlapping_ranges",
-                                alp.clone(),
-                                format!("allotments {m} and {k} of room type '{}' at hotel '{}' overlap", r.kind, h.id),
-                            );
-                        }
-                    }
                 }
+                let ranges: Vec<_> = r.allotment.iter().map(|x| (x.from.0, x.to.0)).collect();
+                self.overlaps(&ranges, &format!("{rp}/allotment"), &|m, k| {
+                    format!("allotments {m} and {k} of room type '{}' at hotel '{}' overlap", r.kind, h.id)
+                });
             }
         }
         self.unique(c.vehicles.iter().map(|v| v.id.as_str()), &format!("{path}/vehicles"), "vehicle");
@@ -346,6 +610,7 @@ impl Validator<'_> {
         for (i, r) in c.restaurants.iter().enumerate() {
             let rp = format!("{path}/restaurants/{i}");
             self.reference(&places, &r.place, format!("{rp}/place"), "place", "catalog.places");
+            self.rows(r.meals.len(), format!("{rp}/meals"), &format!("meals of restaurant '{}'", r.id));
             self.money(r.per_pax, format!("{rp}/per_pax"), "per_pax");
             if let Some(c) = r.child_per_pax {
                 self.money(c, format!("{rp}/child_per_pax"), "child_per_pax");
@@ -371,6 +636,13 @@ impl Validator<'_> {
             self.money(g.day_fee, format!("{path}/guides/{i}/day_fee"), "day_fee");
         }
         for (i, f) in c.fees.iter().enumerate() {
+            if f.name.trim().is_empty() {
+                self.push(
+                    "empty",
+                    format!("{path}/fees/{i}/name"),
+                    format!("fee {i} has no name (it names the quote line)"),
+                );
+            }
             self.money(f.per_pax, format!("{path}/fees/{i}/per_pax"), "a fee");
             self.money(f.per_pax_per_day, format!("{path}/fees/{i}/per_pax_per_day"), "a fee");
         }
@@ -399,6 +671,15 @@ impl Validator<'_> {
         let mut people = 0u64;
         // A family line without a usable size already has its own problem; the sum would only repeat it.
         let mut sizes_known = true;
+        self.rows(g.rooming.len(), format!("{base}/group/rooming"), "rooming lines");
+        // Largest family any room type takes (with an extra bed where allowed).
+        let largest_family = c
+            .hotels
+            .iter()
+            .flat_map(|h| &h.rooms)
+            .map(|rt| rt.sleeps.saturating_add(rt.extra_bed as u32))
+            .max()
+            .unwrap_or(0);
         for (i, r) in g.rooming.iter().enumerate() {
             let rp = format!("{base}/group/rooming/{i}");
             if r.count == 0 {
@@ -414,12 +695,7 @@ impl Validator<'_> {
                             0
                         }
                         Some(s) => {
-                            let fits = c
-                                .hotels
-                                .iter()
-                                .flat_map(|h| &h.rooms)
-                                .any(|rt| rt.sleeps >= s || (rt.extra_bed && rt.sleeps + 1 == s));
-                            if !fits {
+                            if s > largest_family {
                                 self.push("no_room_fits", format!("{rp}/size"), format!("no room type in the catalog sleeps a family of {s} (not even with an extra bed)"));
                             }
                             s
@@ -433,6 +709,16 @@ impl Validator<'_> {
                 }
                 _ => 1,
             };
+            if r.unit != UnitKind::Family && r.size.is_some_and(|s| s != size) {
+                self.push(
+                    "bad_value",
+                    format!("{rp}/size"),
+                    format!(
+                        "a {} line has no size of its own (it sleeps {size}); size is for family lines",
+                        r.unit.as_str()
+                    ),
+                );
+            }
             people += size as u64 * r.count as u64;
         }
         if sizes_known && people != pax {
@@ -483,7 +769,25 @@ impl Validator<'_> {
         self.reference(&places, &t.arrive.place, format!("{tp}/arrive/place"), "place", &format!("{cat}.places"));
         self.reference(&places, &t.depart.place, format!("{tp}/depart/place"), "place", &format!("{cat}.places"));
         let buffer = t.depart.buffer_minutes.unwrap_or(0) as i64;
-        let latest = t.depart.at.0 - chrono::Duration::minutes(buffer);
+        let latest = t.depart.at.0.checked_sub_signed(chrono::Duration::minutes(buffer)).unwrap_or(t.depart.at.0);
+        if let Some(b) = t.depart.buffer_minutes {
+            self.within_a_day(
+                b,
+                format!("{tp}/depart/buffer_minutes"),
+                "trip.depart.buffer_minutes",
+                "a buffer is hours, not days",
+            );
+        }
+        for (at, key) in [(t.arrive.at, "arrive"), (t.depart.at, "depart")] {
+            use chrono::Datelike;
+            if !YEARS.contains(&at.date().year()) {
+                self.push(
+                    "out_of_range",
+                    format!("{tp}/{key}/at"),
+                    format!("{key}.at {} is not in the years {} to {}", fmt_dt(at.0), YEARS.start(), YEARS.end()),
+                );
+            }
+        }
         if t.depart.at.0 <= t.arrive.at.0 {
             self.push(
                 "reversed_dates",
@@ -559,15 +863,12 @@ impl Validator<'_> {
             if let Some(first) = seen.insert(&o.attraction, p.clone()) {
                 self.push("duplicate_id", p, format!("attraction '{}' is already listed at {first}", o.attraction));
             }
-            if !o.value.is_finite() {
-                self.push(
-                    "not_finite",
-                    format!("{tp}/optional/{i}/value"),
-                    "an optional value must be a finite number",
-                );
-            }
+            self.money(o.value, format!("{tp}/optional/{i}/value"), "an optional attraction's value");
         }
         for (name, [open, close]) in &t.meals {
+            if name.trim().is_empty() {
+                self.push("empty", format!("{tp}/meals/{}", pointer_escape(name)), "a meal kind needs a name");
+            }
             if open > close {
                 self.push(
                     "reversed_window",
@@ -576,8 +877,16 @@ impl Validator<'_> {
                 );
             }
         }
-        if t.meals.len() > 8 {
-            self.push("too_large", format!("{tp}/meals"), "at most 8 meal kinds a day are supported");
+        let most_meals = self.limits.max_meal_kinds.min(8);
+        if t.meals.len() > most_meals {
+            self.push(
+                "too_large",
+                format!("{tp}/meals"),
+                format!("at most {most_meals} meal kinds a day are supported"),
+            );
+        }
+        if let Some(s) = t.hotel_min_stars {
+            self.stars(s, format!("{tp}/hotel_min_stars"), "trip.hotel_min_stars");
         }
         if let Some(p) = t.hotel_change_penalty {
             self.money(p, format!("{tp}/hotel_change_penalty"), "hotel_change_penalty");
@@ -587,22 +896,36 @@ impl Validator<'_> {
         }
         if let Some(b) = t.budget_per_pax {
             self.positive(b, format!("{tp}/budget_per_pax"), "budget_per_pax");
+            if b > self.limits.max_amount {
+                self.push(
+                    "out_of_range",
+                    format!("{tp}/budget_per_pax"),
+                    format!("budget_per_pax {b} is above {}; leave it out for no budget", self.limits.max_amount),
+                );
+            }
         }
         if let Some(gid) = &t.guide {
             let guides = ids(c.guides.iter().map(|g| g.id.as_str()));
             self.reference(&guides, gid, format!("{tp}/guide"), "guide", &format!("{cat}.guides"));
         }
         if let Some(m) = job.pricing.markup_pct {
-            if !m.is_finite() || m <= -100.0 {
+            if !m.is_finite() || m <= -100.0 || m > MAX_MARKUP_PCT {
                 self.push(
                     "out_of_range",
                     format!("{base}/pricing/markup_pct"),
-                    format!("markup_pct must be above -100 (got {m})"),
+                    format!("markup_pct must be above -100 and at most {MAX_MARKUP_PCT} (got {m})"),
                 );
             }
         }
         if let Some(r) = job.pricing.round_to {
             self.positive(r, format!("{base}/pricing/round_to"), "round_to");
+            if r > self.limits.max_amount {
+                self.push(
+                    "out_of_range",
+                    format!("{base}/pricing/round_to"),
+                    format!("round_to {r} is above {}", self.limits.max_amount),
+                );
+            }
         }
     }
 }

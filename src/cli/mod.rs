@@ -4,8 +4,8 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use jidiao_solver::contract::{PlanResult, Status};
-use jidiao_solver::{run_job, Limits, SolveContext};
+use jidiao_solver::contract::{JobKind, JobResult, PlanResult, Status};
+use jidiao_solver::{run_parsed_document, Limits, SolveContext};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -42,10 +42,46 @@ pub struct SolveArgs {
     time_limit: f64,
 }
 
+/// Size and seed of a generated job.
+#[derive(clap::Args, Debug)]
+pub struct GenArgs {
+    /// Trip days (2-15).
+    #[arg(long, default_value_t = 6)]
+    days: u32,
+    /// Cities on the route (1-6).
+    #[arg(long, default_value_t = 3)]
+    cities: u32,
+    /// Attractions (5-80).
+    #[arg(long, default_value_t = 20)]
+    attractions: u32,
+    /// Hotels (3-60).
+    #[arg(long, default_value_t = 15)]
+    hotels: u32,
+    /// Restaurants per city.
+    #[arg(long, default_value_t = 3)]
+    restaurants_per_city: u32,
+    /// Vehicle types (1-5).
+    #[arg(long, default_value_t = 3)]
+    vehicle_types: u32,
+    /// Paying travellers (2-60).
+    #[arg(long, default_value_t = 32)]
+    pax: u32,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Write the job here instead of stdout.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Plan one group (kind "plan").
+    /// Plan one group (kind "plan"; `options.alternatives` asks for next-best plans).
     Plan(SolveArgs),
+    /// Solve a what-if job: every scenario next to the base, side by side (kind "whatif").
+    Whatif(SolveArgs),
+    /// Re-plan the rest of a trip after a disruption (kind "replan").
+    Replan(SolveArgs),
     /// Check a job without solving it.
     Validate {
         /// The job document.
@@ -58,12 +94,18 @@ enum Command {
         /// The result document.
         result: PathBuf,
     },
+    /// Generate a realistic synthetic plan job of a given size (seeded, reproducible).
+    Gen(GenArgs),
     /// Print the JSON Schema of jobs or results.
     Schema {
         /// `job` or `result`.
         #[arg(value_parser = ["job", "result"])]
         which: String,
     },
+    /// Take jobs from RabbitMQ, solve them, publish the results (docs/worker.md).
+    Worker(crate::worker::WorkerArgs),
+    /// Put a job on RabbitMQ; with --wait, print its result (exit code by status, as `plan`).
+    Submit(crate::worker::submit::SubmitArgs),
 }
 
 /// The exit code of a status.
@@ -83,7 +125,9 @@ fn read(path: &Path) -> Result<String> {
 /// Runs the CLI.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Plan(args) => solve(&args),
+        Command::Plan(args) => solve(&args, JobKind::Plan),
+        Command::Whatif(args) => solve(&args, JobKind::Whatif),
+        Command::Replan(args) => solve(&args, JobKind::Replan),
         Command::Validate { job } => {
             let text = read(&job)?;
             let parsed = jidiao_solver::parse::parse_job(&text);
@@ -116,6 +160,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         }
+        Command::Gen(g) => {
+            let size = jidiao_solver::generate::GenSize {
+                days: g.days,
+                cities: g.cities,
+                attractions: g.attractions,
+                hotels: g.hotels,
+                restaurants_per_city: g.restaurants_per_city,
+                vehicle_types: g.vehicle_types,
+                pax: g.pax,
+            };
+            let job = serde_json::to_string_pretty(&jidiao_solver::generate::generate(&size, g.seed))?;
+            match &g.out {
+                Some(out) => std::fs::write(out, format!("{job}\n"))
+                    .with_context(|| format!("cannot write {}", out.display()))?,
+                None => println!("{job}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema { which } => {
             let schema = if which == "job" {
                 jidiao_solver::schema::job_schema()
@@ -125,29 +187,54 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             println!("{}", serde_json::to_string_pretty(&schema)?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Worker(args) => crate::worker::main(args),
+        Command::Submit(args) => crate::worker::submit::main(args),
     }
 }
 
-fn solve(args: &SolveArgs) -> Result<ExitCode> {
+/// Solves a job file. The job's own `kind` decides what is solved; a subcommand named for
+/// another kind only notes it on stderr.
+fn solve(args: &SolveArgs, expected: JobKind) -> Result<ExitCode> {
     let text = read(&args.job)?;
     let ctx = SolveContext { time_limit_s: args.time_limit, ..SolveContext::default() };
-    let result = run_job(&text, &ctx);
-    emit(args, &result)?;
-    Ok(exit_code(result.status))
+    let result = match jidiao_solver::parse::parse_job(&text) {
+        Ok(job) => {
+            if job.kind != expected {
+                eprintln!(
+                    "note: {} is a {} job; solving it as one (jidiao {})",
+                    args.job.display(),
+                    job.kind.as_str(),
+                    job.kind.as_str()
+                );
+            }
+            run_parsed_document(&job, &ctx)
+        }
+        Err(rejected) => {
+            let kind = rejected.kind.unwrap_or(expected);
+            jidiao_solver::result(rejected.job_id, kind, Status::Invalid, rejected.problems).into()
+        }
+    };
+    emit_document(args, &result)?;
+    Ok(exit_code(result.status()))
+}
+
+/// [`emit_document`] for a plan result.
+pub fn emit(args: &SolveArgs, result: &PlanResult) -> Result<()> {
+    emit_document(args, &JobResult::Plan(result.clone()))
 }
 
 /// Writes the result to `--out` (always) and prints it in the chosen format.
-pub fn emit(args: &SolveArgs, result: &PlanResult) -> Result<()> {
+pub fn emit_document(args: &SolveArgs, result: &JobResult) -> Result<()> {
     let json = serde_json::to_string_pretty(result)?;
     if let Some(out) = &args.out {
         std::fs::write(out, format!("{json}\n")).with_context(|| format!("cannot write {}", out.display()))?;
     }
     match args.format {
         Format::Json => println!("{json}"),
-        Format::Text => print!("{}", crate::text::render(result)),
+        Format::Text => print!("{}", crate::text::render_document(result)),
     }
-    if args.format == Format::Json && !matches!(result.status, Status::Optimal | Status::Feasible) {
-        for d in &result.diagnosis {
+    if args.format == Format::Json && !matches!(result.status(), Status::Optimal | Status::Feasible) {
+        for d in result.diagnosis() {
             eprintln!("{} [{}] {}", d.path.as_deref().unwrap_or(""), d.code, d.message);
         }
     }

@@ -38,9 +38,11 @@ pub(crate) fn check(job: &PlanJob, plan: &Plan, days: &[DayFacts], r: &mut Repor
     }
     // Vehicles.
     let mut vehicles = 0.0;
-    for f in &plan.fleet {
-        let Some(v) = c.vehicles.iter().find(|v| v.id == f.vehicle) else { continue };
-        for d in days {
+    for (i, d) in days.iter().enumerate() {
+        // A day may name the vehicles that drove it (a fleet changed on the way).
+        let fleet = plan.days.get(i).and_then(|x| x.fleet.as_ref()).unwrap_or(&plan.fleet);
+        for f in fleet {
+            let Some(v) = c.vehicles.iter().find(|v| v.id == f.vehicle) else { continue };
             vehicles += f.count as f64 * (v.day_rate + v.per_km * (d.km - v.km_included).max(0.0) + d.toll);
         }
     }

@@ -101,23 +101,32 @@ pub(crate) fn check(job: &PlanJob, plan: &Plan, r: &mut Report) {
         });
     }
     let pax = g.pax.adult + g.pax.child;
-    let mut seats = 0;
-    // Counts per vehicle type: a fleet listing a type twice hires the sum of both entries.
-    let mut hired: BTreeMap<&str, u32> = BTreeMap::new();
-    for f in &plan.fleet {
-        let Some(v) = c.vehicles.iter().find(|v| v.id == f.vehicle) else {
-            r.fail("reference", format!("vehicle {} is not in the catalog", f.vehicle));
-            continue;
-        };
-        *hired.entry(v.id.as_str()).or_default() += f.count;
-        seats += f.count * v.seats;
+    // The plan's fleet, and any other fleet a day names (a fleet changed on the way).
+    let mut fleets = vec![&plan.fleet];
+    for d in &plan.days {
+        if let Some(f) = d.fleet.as_ref().filter(|f| !fleets.contains(f)) {
+            fleets.push(f);
+        }
     }
-    for (id, count) in hired {
-        let v = c.vehicles.iter().find(|v| v.id == id).expect("found above");
-        r.expect(v.available.is_none_or(|a| count <= a), "vehicle_available", || {
-            format!("{count} x {id} hired but only {:?} available", v.available)
-        });
+    for fleet in fleets {
+        let mut seats = 0;
+        // Counts per vehicle type: a fleet listing a type twice hires the sum of both entries.
+        let mut hired: BTreeMap<&str, u32> = BTreeMap::new();
+        for f in fleet {
+            let Some(v) = c.vehicles.iter().find(|v| v.id == f.vehicle) else {
+                r.fail("reference", format!("vehicle {} is not in the catalog", f.vehicle));
+                continue;
+            };
+            *hired.entry(v.id.as_str()).or_default() += f.count;
+            seats += f.count * v.seats;
+        }
+        for (id, count) in hired {
+            let v = c.vehicles.iter().find(|v| v.id == id).expect("found above");
+            r.expect(v.available.is_none_or(|a| count <= a), "vehicle_available", || {
+                format!("{count} x {id} hired but only {:?} available", v.available)
+            });
+        }
+        let need = g.seats.unwrap_or(pax + 1);
+        r.expect(seats >= need, "fleet_seats", || format!("the fleet seats {seats}, the group needs {need}"));
     }
-    let need = g.seats.unwrap_or(pax + 1);
-    r.expect(seats >= need, "fleet_seats", || format!("the fleet seats {seats}, the group needs {need}"));
 }

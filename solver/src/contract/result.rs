@@ -97,6 +97,10 @@ pub struct Day {
     pub drive_minutes: u32,
     /// Kilometres driven.
     pub km: f64,
+    /// The vehicles that drove this day when they are not the plan's `fleet` (a re-planned
+    /// trip whose fleet changed on the way; a jidiao extension).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<Vec<FleetUse>>,
 }
 
 /// Rooms of one type used by one kind of rooming unit.
@@ -255,6 +259,9 @@ pub struct DiagnosisItem {
     /// The smallest change known to make the job feasible.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relaxation: Option<String>,
+    /// The same change in machine-applicable form, ops applied together (a jidiao extension).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relax: Vec<super::relax::RelaxOp>,
 }
 
 impl DiagnosisItem {
@@ -266,12 +273,20 @@ impl DiagnosisItem {
             message: message.into(),
             ids: Vec::new(),
             relaxation: None,
+            relax: Vec::new(),
         }
     }
 
     /// A problem not tied to one place in the job.
     pub fn general(code: &str, message: impl Into<String>) -> DiagnosisItem {
-        DiagnosisItem { code: code.to_string(), path: None, message: message.into(), ids: Vec::new(), relaxation: None }
+        DiagnosisItem {
+            code: code.to_string(),
+            path: None,
+            message: message.into(),
+            ids: Vec::new(),
+            relaxation: None,
+            relax: Vec::new(),
+        }
     }
 
     /// Adds the ids involved.
@@ -283,6 +298,15 @@ impl DiagnosisItem {
     /// Adds the relaxation that would fix it.
     pub fn with_relaxation(mut self, relaxation: impl Into<String>) -> Self {
         self.relaxation = Some(relaxation.into());
+        self
+    }
+
+    /// Adds the relaxation in machine-applicable form (and in words, when none is set yet).
+    pub fn with_relax(mut self, ops: Vec<super::relax::RelaxOp>) -> Self {
+        if self.relaxation.is_none() && !ops.is_empty() {
+            self.relaxation = Some(ops.iter().map(|o| o.describe()).collect::<Vec<_>>().join("; "));
+        }
+        self.relax = ops;
         self
     }
 }

@@ -31,6 +31,8 @@ pub enum MilpOutcome {
         bound: f64,
         /// Whether optimality within the gap is proven.
         proven: bool,
+        /// Reduced costs of the columns (meaningful for an LP solved to optimality).
+        reduced_costs: Vec<f64>,
     },
     /// Proven infeasible.
     Infeasible,
@@ -137,7 +139,14 @@ pub fn solve(problem: HighsProblem, settings: MilpSettings) -> MilpOutcome {
             } else {
                 bound
             };
-            MilpOutcome::Solved { values: solved.get_solution().columns().to_vec(), objective, bound, proven }
+            let solution = solved.get_solution();
+            MilpOutcome::Solved {
+                values: solution.columns().to_vec(),
+                objective,
+                bound,
+                proven,
+                reduced_costs: solution.dual_columns().to_vec(),
+            }
         }
         other => MilpOutcome::Failed(format!("HiGHS ended with status {other:?}")),
     }

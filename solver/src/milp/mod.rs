@@ -1,4 +1,5 @@
 //! The MILP formulations and the HiGHS runner.
 
+pub mod elastic;
 pub mod highs;
 pub mod plan;

@@ -52,6 +52,56 @@ pub struct FleetAnswer {
     pub constraints: u64,
     /// Set when HiGHS failed.
     pub failure: Option<String>,
+    /// For an LP relaxation: the reduced cost of each priced route, per day.
+    pub reduced: Vec<Vec<f64>>,
+}
+
+/// Which priced routes (per day, by index into [`price_routes`]' list) a MILP may use.
+pub type ColumnMask = Vec<Vec<bool>>;
+
+/// What tells two plans of one fleet apart for a customer: the hotel of each night and
+/// the set of attractions of each day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanClass {
+    /// Hotel option per night.
+    pub hotels: Vec<usize>,
+    /// Attractions visited per day.
+    pub sets: Vec<crate::routes::AttractionSet>,
+}
+
+/// Terms a caller adds to the plan MILP of one fleet: objective terms that are not plan
+/// cost (re-planning's change costs) and plans to exclude (alternatives). None by default.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FleetTerms<'a> {
+    /// Extra objective per (night, hotel option) chosen; empty = none.
+    pub hotel_night: &'a [Vec<f64>],
+    /// Extra objective of choosing this fleet.
+    pub fleet: f64,
+    /// Plans of this fleet to differ from, each in at least one night's hotel or one day's
+    /// set of attractions (a no-good cut per plan).
+    pub exclude: &'a [PlanClass],
+}
+
+/// [`FleetTerms`] for every fleet of a job (by index into its fleet list); empty = none.
+#[derive(Clone, Debug, Default)]
+pub struct PlanTerms {
+    /// Extra objective per (night, hotel option) chosen, whatever the fleet.
+    pub hotel_night: Vec<Vec<f64>>,
+    /// Extra objective per fleet.
+    pub fleet: Vec<f64>,
+    /// Plans to differ from, per fleet.
+    pub exclude: Vec<Vec<PlanClass>>,
+}
+
+impl PlanTerms {
+    /// The terms of fleet `f`.
+    pub fn for_fleet(&self, f: usize) -> FleetTerms<'_> {
+        FleetTerms {
+            hotel_night: &self.hotel_night,
+            fleet: self.fleet.get(f).copied().unwrap_or(0.0),
+            exclude: self.exclude.get(f).map_or(&[], Vec::as_slice),
+        }
+    }
 }
 
 /// The fixed part of the objective with a fleet: day rates, guide, fees.
@@ -68,7 +118,10 @@ pub fn price_routes(model: &TripModel, fleet: &Fleet, routes: &[Vec<DayRoute>]) 
         .map(|day| {
             let mut by_key: BTreeMap<(usize, usize, u128), Vec<PricedRoute>> = BTreeMap::new();
             for (i, r) in day.iter().enumerate() {
-                let cost = r.ticket_cost + r.meal_cost + fleet.distance_cost(&model.vehicles, r.km, r.toll);
+                let before = model.days[r.day].driven;
+                let cost = r.ticket_cost
+                    + r.meal_cost
+                    + fleet.distance_cost(&model.vehicles, r.km + before.km, r.toll + before.toll);
                 let objective = cost - r.value + model.drive_penalty_per_minute * r.drive_minutes as f64;
                 by_key.entry((r.start, r.end, r.set)).or_default().push(PricedRoute { route: i, cost, objective });
             }
@@ -102,6 +155,22 @@ pub fn solve_fleet(
     rooming: &[Vec<Option<NightRooming>>],
     settings: MilpSettings,
     relax: bool,
+    mask: Option<&ColumnMask>,
+) -> FleetAnswer {
+    solve_fleet_with(model, fleet, routes, rooming, settings, relax, mask, FleetTerms::default())
+}
+
+/// [`solve_fleet`] with a caller's extra terms.
+#[allow(clippy::too_many_arguments)]
+pub fn solve_fleet_with(
+    model: &TripModel,
+    fleet: &Fleet,
+    routes: &[Vec<DayRoute>],
+    rooming: &[Vec<Option<NightRooming>>],
+    settings: MilpSettings,
+    relax: bool,
+    mask: Option<&ColumnMask>,
+    terms: FleetTerms<'_>,
 ) -> FleetAnswer {
     let priced = price_routes(model, fleet, routes);
     // The LP relaxation (relax = true) gives a lower bound used to skip fleets that cannot win.
@@ -109,7 +178,12 @@ pub fn solve_fleet(
     let n_days = model.days.len();
     let n_nights = n_days - 1;
     let mut vars = ProblemVariables::new();
-    let x: Vec<Vec<Col>> = priced.iter().map(|d| d.iter().map(|_| Col::add(&mut vars, choose())).collect()).collect();
+    let allowed = |d: usize, k: usize| mask.is_none_or(|m| m[d][k]);
+    let x: Vec<Vec<Option<Col>>> = priced
+        .iter()
+        .enumerate()
+        .map(|(d, day)| (0..day.len()).map(|k| allowed(d, k).then(|| Col::add(&mut vars, choose()))).collect())
+        .collect();
     let y: Vec<Vec<Option<Col>>> = rooming
         .iter()
         .map(|night| night.iter().map(|r| r.as_ref().map(|_| Col::add(&mut vars, choose()))).collect())
@@ -120,19 +194,22 @@ pub fn solve_fleet(
         Vec::new()
     };
     let fixed = fixed_cost(model, fleet);
-    let settings = MilpSettings { offset: fixed, ..settings };
+    let settings = MilpSettings { offset: fixed + terms.fleet, ..settings };
     let mut objective = Expression::from(0.0);
     let mut cost = Expression::from(fixed);
     for (d, day) in priced.iter().enumerate() {
         for (k, p) in day.iter().enumerate() {
-            objective += p.objective * x[d][k].var;
-            cost += p.cost * x[d][k].var;
+            if let Some(c) = x[d][k] {
+                objective += p.objective * c.var;
+                cost += p.cost * c.var;
+            }
         }
     }
     for (n, night) in rooming.iter().enumerate() {
         for (h, r) in night.iter().enumerate() {
             if let (Some(r), Some(v)) = (r, y[n][h]) {
-                objective += r.cost * v.var;
+                let extra = terms.hotel_night.get(n).and_then(|e| e.get(h)).copied().unwrap_or(0.0);
+                objective += (r.cost + extra) * v.var;
                 cost += r.cost * v.var;
             }
         }
@@ -149,7 +226,7 @@ pub fn solve_fleet(
     };
     // one_route_per_day
     for xs in &x {
-        let e: Expression = xs.iter().map(|c| c.var).sum();
+        let e: Expression = xs.iter().flatten().map(|c| c.var).sum();
         add(&mut problem, constraint!(e == 1.0));
     }
     for n in 0..n_nights {
@@ -168,15 +245,19 @@ pub fn solve_fleet(
         }
         let mut ending: HashMap<usize, Expression> = HashMap::new();
         for (k, p) in priced[n].iter().enumerate() {
-            let e = routes[n][p.route].end;
-            places.insert(e);
-            *ending.entry(e).or_default() += x[n][k].var;
+            if let Some(c) = x[n][k] {
+                let e = routes[n][p.route].end;
+                places.insert(e);
+                *ending.entry(e).or_default() += c.var;
+            }
         }
         let mut starting: HashMap<usize, Expression> = HashMap::new();
         for (k, p) in priced[n + 1].iter().enumerate() {
-            let s = routes[n + 1][p.route].start;
-            places.insert(s);
-            *starting.entry(s).or_default() += x[n + 1][k].var;
+            if let Some(c) = x[n + 1][k] {
+                let s = routes[n + 1][p.route].start;
+                places.insert(s);
+                *starting.entry(s).or_default() += c.var;
+            }
         }
         for p in places {
             let sleep = at_place.remove(&p).unwrap_or_default();
@@ -193,8 +274,8 @@ pub fn solve_fleet(
         let mut any = false;
         for (d, day) in priced.iter().enumerate() {
             for (k, p) in day.iter().enumerate() {
-                if routes[d][p.route].set & bit != 0 {
-                    visits += x[d][k].var;
+                if let (Some(c), true) = (x[d][k], routes[d][p.route].set & bit != 0) {
+                    visits += c.var;
                     any = true;
                 }
             }
@@ -219,6 +300,25 @@ pub fn solve_fleet(
     if let Some(b) = model.budget_total {
         add(&mut problem, constraint!(cost <= b + 1e-6));
     }
+    // exclude: the hotel-nights and the days' attraction sets of an excluded plan cannot all
+    // be chosen again
+    for plan in terms.exclude {
+        let mut same = Expression::from(0.0);
+        for (n, &h) in plan.hotels.iter().enumerate() {
+            if let Some(v) = y.get(n).and_then(|ys| ys.get(h)).copied().flatten() {
+                same += v.var;
+            }
+        }
+        for (d, &set) in plan.sets.iter().enumerate().take(priced.len()) {
+            for (k, p) in priced[d].iter().enumerate() {
+                if let (Some(c), true) = (x[d][k], routes[d][p.route].set == set) {
+                    same += c.var;
+                }
+            }
+        }
+        let most = (plan.hotels.len() + plan.sets.len()) as f64 - 1.0;
+        add(&mut problem, constraint!(same <= most));
+    }
     // HiGHS's presolve costs ~0.5 s on these models and little else below a few thousand
     // columns (the root LP is nearly integral); above that, its column reductions pay for
     // themselves in cut separation. Measured on the fixtures: BENCHMARKS.md.
@@ -229,7 +329,8 @@ pub fn solve_fleet(
             .iter()
             .enumerate()
             .map(|(d, xs)| {
-                let k = (0..xs.len()).max_by(|&a, &b| xs[a].value(values).total_cmp(&xs[b].value(values))).unwrap_or(0);
+                let value = |k: usize| xs[k].map_or(f64::NEG_INFINITY, |c| c.value(values));
+                let k = (0..xs.len()).max_by(|&a, &b| value(a).total_cmp(&value(b))).unwrap_or(0);
                 priced[d][k].route
             })
             .collect();
@@ -245,13 +346,20 @@ pub fn solve_fleet(
             .collect();
         PlanChoice { routes, hotels }
     };
+    let mut reduced = Vec::new();
     let (choice, bound, proven, failure) = match outcome {
-        MilpOutcome::Solved { values, objective, bound, proven } => {
+        MilpOutcome::Solved { values, objective, bound, proven, reduced_costs } => {
+            if relax {
+                reduced = x
+                    .iter()
+                    .map(|xs| xs.iter().map(|c| c.map_or(f64::INFINITY, |c| c.value(&reduced_costs))).collect())
+                    .collect();
+            }
             (Some((extract(&values), objective)), bound, proven, None)
         }
         MilpOutcome::Infeasible => (None, f64::INFINITY, true, None),
         MilpOutcome::NoSolution { bound } => (None, bound, false, None),
         MilpOutcome::Failed(e) => (None, f64::NEG_INFINITY, false, Some(e)),
     };
-    FleetAnswer { choice, bound, proven, variables, constraints: rows, failure }
+    FleetAnswer { choice, bound, proven, variables, constraints: rows, failure, reduced }
 }

@@ -1,0 +1,467 @@
+//! The joint MILP of a batch: every group's plan MILP (as in [`crate::milp::plan`], with a
+//! fleet binary per minimal fleet and route columns per fleet) side by side, coupled by the
+//! shared capacities, with change costs against `current`, and elastic: a group may be
+//! left unplanned at a large penalty, so a batch whose inventory cannot take every group
+//! still plans the others.
+//!
+//! Per group g: `planned_g` (binary); `fleet_{g,f}` (binary, sum = planned); route columns
+//! `x_{g,f,d,k}` (sum over k = fleet_{g,f} each day); rooming options `w_{g,n,h,o}` (sum
+//! over h and o = planned each night), linked to the routes through the overnight places;
+//! attractions at most once, must-visits once when planned; hotel changes; budget.
+//! Shared rows: rooms of a type per hotel and night, vehicles per type and day, covers
+//! per restaurant, meal and date, guides per day.
+
+use super::options::rooms_by_type;
+use crate::contract::{Booked, Catalog, ChangeCosts};
+use crate::fleet::Fleet;
+use crate::milp::highs::{solve, Col, MilpOutcome, MilpSettings};
+use crate::milp::plan::{fixed_cost, PlanChoice};
+use crate::planner::Prepared;
+use crate::rooming::NightRooming;
+use crate::routes::RouteStop;
+use chrono::NaiveDate;
+use good_lp::{constraint, variable, Expression, ProblemVariables, SolverModel};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// A restaurant meal on a date: (catalog restaurant index, meal name, date).
+pub type MealKey = (usize, String, NaiveDate);
+
+/// One group of the joint model.
+pub struct GroupInput<'a> {
+    /// The group's prepared model (routes, rooming, fleets).
+    pub prepared: &'a Prepared,
+    /// `options[n][h]`: rooming options at hotel option h on night n (empty = unusable).
+    pub options: Vec<Vec<Vec<NightRooming>>>,
+    /// Meal covers.
+    pub covers: u32,
+    /// The group's guide id, if any.
+    pub guide: Option<String>,
+    /// What the group has booked today.
+    pub current: Option<&'a Booked>,
+    /// Objective charged when the group is left unplanned.
+    pub unplanned_penalty: f64,
+}
+
+/// A priced route column for one fleet.
+#[derive(Clone, Debug)]
+struct Column {
+    route: usize,
+    cost: f64,
+    objective: f64,
+}
+
+/// A planned group's choices.
+#[derive(Clone, Debug)]
+pub struct GroupChoice {
+    /// Index into the group's fleets.
+    pub fleet: usize,
+    /// Routes per day and hotel option per night.
+    pub choice: PlanChoice,
+    /// Rooming option per night (into `options[n][hotel]`).
+    pub options: Vec<usize>,
+    /// The plan's objective (without change costs).
+    pub objective: f64,
+}
+
+/// The joint MILP's answer.
+#[derive(Clone, Debug, Default)]
+pub struct JointAnswer {
+    /// Per group: its choices, or `None` when left unplanned (or no solution).
+    pub choices: Vec<Option<GroupChoice>>,
+    /// Whether any solution was found.
+    pub solved: bool,
+    /// MILP objective (penalties of unplanned groups included).
+    pub objective: f64,
+    /// Proven lower bound of the MILP objective.
+    pub bound: f64,
+    /// Optimality proven within the gap.
+    pub proven: bool,
+    /// Columns.
+    pub variables: u64,
+    /// Rows.
+    pub constraints: u64,
+    /// Set when HiGHS failed.
+    pub failure: Option<String>,
+}
+
+/// The route columns of one fleet: per (start, end, attraction set, contested meals) the
+/// best route (all cost/objective Pareto-best ones under a budget). Routes with the same
+/// key use the same shared resources, so the reduction is exact.
+fn price_columns(p: &Prepared, fleet: &Fleet, contested: &HashSet<MealKey>) -> Vec<Vec<Column>> {
+    let model = &p.model;
+    p.routes
+        .iter()
+        .map(|day| {
+            type Key = (usize, usize, u128, Vec<usize>);
+            let mut by_key: BTreeMap<Key, Vec<Column>> = BTreeMap::new();
+            for (i, r) in day.iter().enumerate() {
+                let before = model.days[r.day].driven;
+                let cost = r.ticket_cost
+                    + r.meal_cost
+                    + fleet.distance_cost(&model.vehicles, r.km + before.km, r.toll + before.toll);
+                let objective = cost - r.value + model.drive_penalty_per_minute * r.drive_minutes as f64;
+                let meals: Vec<usize> = r
+                    .stops
+                    .iter()
+                    .filter_map(|s| match *s {
+                        RouteStop::Meal { restaurant, meal } => {
+                            let key = meal_key(p, r.day, restaurant, meal);
+                            contested.contains(&key).then_some(restaurant * 64 + meal)
+                        }
+                        RouteStop::Attraction(_) => None,
+                    })
+                    .collect();
+                by_key.entry((r.start, r.end, r.set, meals)).or_default().push(Column { route: i, cost, objective });
+            }
+            let mut kept = Vec::new();
+            for (_, mut v) in by_key {
+                v.sort_by(|a, b| {
+                    a.objective.total_cmp(&b.objective).then(a.cost.total_cmp(&b.cost)).then(a.route.cmp(&b.route))
+                });
+                if model.budget_total.is_none() {
+                    kept.push(v[0].clone());
+                } else {
+                    let mut best_cost = f64::INFINITY;
+                    for c in v {
+                        if c.cost < best_cost - 1e-9 {
+                            best_cost = c.cost;
+                            kept.push(c);
+                        }
+                    }
+                }
+            }
+            kept
+        })
+        .collect()
+}
+
+/// The shared key of a meal stop of a route on day `day`.
+pub fn meal_key(p: &Prepared, day: usize, restaurant: usize, meal: usize) -> MealKey {
+    (p.model.restaurants[restaurant].catalog, p.model.meals[meal].name.clone(), p.model.days[day].date)
+}
+
+fn allotment_on(catalog: &Catalog, hotel: usize, room: usize, date: NaiveDate) -> u32 {
+    catalog.hotels[hotel].rooms[room]
+        .allotment
+        .iter()
+        .find(|a| a.from.0 <= date && date <= a.to.0)
+        .map_or(0, |a| a.rooms)
+}
+
+struct GroupVars {
+    planned: Col,
+    fleet: Vec<Col>,
+    columns: Vec<Vec<Vec<Column>>>,
+    x: Vec<Vec<Vec<Col>>>,
+    w: Vec<Vec<Vec<Col>>>,
+}
+
+/// Builds and solves the joint MILP. `contested` lists the restaurant meals whose seats
+/// the groups could overrun (only they are told apart in the route columns).
+pub fn solve_joint(
+    catalog: &Catalog,
+    groups: &[GroupInput<'_>],
+    contested: &HashSet<MealKey>,
+    costs: &ChangeCosts,
+    settings: MilpSettings,
+) -> JointAnswer {
+    let mut vars = ProblemVariables::new();
+    let mut objective = Expression::from(0.0);
+    let mut offset = 0.0;
+    let mut rows: Vec<good_lp::Constraint> = Vec::new();
+    let mut room_use: BTreeMap<(usize, usize, NaiveDate), Expression> = BTreeMap::new();
+    let mut vehicle_use: BTreeMap<(usize, NaiveDate), Expression> = BTreeMap::new();
+    let mut meal_use: BTreeMap<MealKey, Expression> = BTreeMap::new();
+    let mut guide_use: BTreeMap<(String, NaiveDate), Expression> = BTreeMap::new();
+    let mut gv: Vec<GroupVars> = Vec::new();
+    for g in groups {
+        let p = g.prepared;
+        let model = &p.model;
+        let n_days = model.days.len();
+        let n_nights = n_days - 1;
+        let planned = Col::add(&mut vars, variable().binary());
+        objective -= g.unplanned_penalty * planned.var;
+        offset += g.unplanned_penalty;
+        let fleet: Vec<Col> = p.fleets.iter().map(|_| Col::add(&mut vars, variable().binary())).collect();
+        let columns: Vec<Vec<Vec<Column>>> = p.fleets.iter().map(|f| price_columns(p, f, contested)).collect();
+        let x: Vec<Vec<Vec<Col>>> = columns
+            .iter()
+            .map(|days| {
+                days.iter().map(|cs| cs.iter().map(|_| Col::add(&mut vars, variable().binary())).collect()).collect()
+            })
+            .collect();
+        let w: Vec<Vec<Vec<Col>>> = g
+            .options
+            .iter()
+            .map(|night| {
+                night.iter().map(|os| os.iter().map(|_| Col::add(&mut vars, variable().binary())).collect()).collect()
+            })
+            .collect();
+        let mut cost = Expression::from(0.0);
+        // one fleet when planned
+        let fleets: Expression = fleet.iter().map(|c| c.var).sum();
+        rows.push(constraint!(fleets == planned.var));
+        for (f, fl) in p.fleets.iter().enumerate() {
+            let fixed = fixed_cost(model, fl);
+            objective += fixed * fleet[f].var;
+            cost += fixed * fleet[f].var;
+            for (d, cs) in columns[f].iter().enumerate() {
+                let e: Expression = x[f][d].iter().map(|c| c.var).sum();
+                rows.push(constraint!(e == fleet[f].var));
+                for (k, c) in cs.iter().enumerate() {
+                    objective += c.objective * x[f][d][k].var;
+                    cost += c.cost * x[f][d][k].var;
+                    for s in &p.routes[d][c.route].stops {
+                        if let RouteStop::Meal { restaurant, meal } = *s {
+                            let key = meal_key(p, d, restaurant, meal);
+                            if contested.contains(&key) {
+                                *meal_use.entry(key).or_default() += g.covers as f64 * x[f][d][k].var;
+                            }
+                        }
+                    }
+                }
+            }
+            for &(v, n) in &fl.counts {
+                let vc = model.vehicles[v].catalog;
+                for day in &model.days {
+                    *vehicle_use.entry((vc, day.date)).or_default() += n as f64 * fleet[f].var;
+                }
+            }
+        }
+        if let Some(guide) = &g.guide {
+            for day in &model.days {
+                *guide_use.entry((guide.clone(), day.date)).or_default() += planned.var;
+            }
+        }
+        // nights: one hotel option when planned, linked to the routes by place
+        let y = |n: usize, h: usize| -> Expression { w[n][h].iter().map(|c| c.var).sum() };
+        for n in 0..n_nights {
+            let all: Expression = (0..w[n].len()).map(|h| y(n, h)).sum();
+            rows.push(constraint!(all == planned.var));
+            let date = model.days[n].date;
+            for (h, os) in g.options[n].iter().enumerate() {
+                let hc = model.hotels[h].catalog;
+                for (o, r) in os.iter().enumerate() {
+                    objective += r.cost * w[n][h][o].var;
+                    cost += r.cost * w[n][h][o].var;
+                    for (room, count) in rooms_by_type(r) {
+                        *room_use.entry((hc, room, date)).or_default() += count as f64 * w[n][h][o].var;
+                    }
+                }
+            }
+            let mut places: BTreeSet<usize> = BTreeSet::new();
+            let mut sleep: HashMap<usize, Expression> = HashMap::new();
+            for h in 0..w[n].len() {
+                if !w[n][h].is_empty() {
+                    let pl = model.hotels[h].place;
+                    places.insert(pl);
+                    *sleep.entry(pl).or_default() += y(n, h);
+                }
+            }
+            let mut arrive: HashMap<usize, Expression> = HashMap::new();
+            let mut leave: HashMap<usize, Expression> = HashMap::new();
+            for f in 0..p.fleets.len() {
+                for (k, c) in columns[f][n].iter().enumerate() {
+                    let e = p.routes[n][c.route].end;
+                    places.insert(e);
+                    *arrive.entry(e).or_default() += x[f][n][k].var;
+                }
+                for (k, c) in columns[f][n + 1].iter().enumerate() {
+                    let s = p.routes[n + 1][c.route].start;
+                    places.insert(s);
+                    *leave.entry(s).or_default() += x[f][n + 1][k].var;
+                }
+            }
+            for pl in places {
+                let s = sleep.remove(&pl).unwrap_or_default();
+                let a = arrive.remove(&pl).unwrap_or_default();
+                let l = leave.remove(&pl).unwrap_or_default();
+                rows.push(constraint!(a == s.clone()));
+                rows.push(constraint!(l == s));
+            }
+        }
+        // attractions
+        for (i, a) in model.attractions.iter().enumerate() {
+            let bit = 1u128 << i;
+            let mut visits = Expression::from(0.0);
+            let mut any = false;
+            for f in 0..p.fleets.len() {
+                for (d, cs) in columns[f].iter().enumerate() {
+                    for (k, c) in cs.iter().enumerate() {
+                        if p.routes[d][c.route].set & bit != 0 {
+                            visits += x[f][d][k].var;
+                            any = true;
+                        }
+                    }
+                }
+            }
+            if a.must {
+                rows.push(constraint!(visits == planned.var));
+            } else if any {
+                rows.push(constraint!(visits <= 1.0));
+            }
+        }
+        // hotel changes
+        if model.hotel_change_penalty > 0.0 && n_nights > 1 {
+            for n in 0..n_nights - 1 {
+                let c = Col::add(&mut vars, variable().min(0.0).max(1.0));
+                objective += model.hotel_change_penalty * c.var;
+                for h in 0..w[n].len() {
+                    if w[n][h].is_empty() {
+                        continue;
+                    }
+                    rows.push(constraint!(c.var >= y(n, h) - y(n + 1, h)));
+                }
+            }
+        }
+        if let Some(b) = model.budget_total {
+            rows.push(constraint!(cost <= b + 1e-6));
+        }
+        // change costs against the current booking
+        if let Some(cur) = g.current {
+            if costs.hotel_room_night > 0.0 {
+                for night in &cur.nights {
+                    let Some(hc) = catalog.hotels.iter().position(|h| h.id == night.hotel) else { continue };
+                    let n = (0..n_nights).find(|&n| model.days[n].date == night.date.0);
+                    for (room, booked) in booked_by_type(catalog, hc, night) {
+                        let Some(n) = n else {
+                            offset += costs.hotel_room_night * booked as f64;
+                            continue;
+                        };
+                        let mut used = Expression::from(0.0);
+                        for (h, os) in g.options[n].iter().enumerate() {
+                            if model.hotels[h].catalog != hc {
+                                continue;
+                            }
+                            for (o, r) in os.iter().enumerate() {
+                                let k = rooms_by_type(r).iter().find(|t| t.0 == room).map_or(0, |t| t.1);
+                                used += k as f64 * w[n][h][o].var;
+                            }
+                        }
+                        let drop = Col::add(&mut vars, variable().min(0.0));
+                        objective += costs.hotel_room_night * drop.var;
+                        rows.push(constraint!(drop.var + used >= booked as f64));
+                    }
+                }
+            }
+            if costs.vehicle > 0.0 {
+                for fu in &cur.fleet {
+                    let mut kept = Expression::from(0.0);
+                    for (f, fl) in p.fleets.iter().enumerate() {
+                        let n: u32 = fl
+                            .counts
+                            .iter()
+                            .filter(|(v, _)| catalog.vehicles[model.vehicles[*v].catalog].id == fu.vehicle)
+                            .map(|(_, n)| *n)
+                            .sum();
+                        kept += n as f64 * fleet[f].var;
+                    }
+                    let drop = Col::add(&mut vars, variable().min(0.0));
+                    objective += costs.vehicle * drop.var;
+                    rows.push(constraint!(drop.var + kept >= fu.count as f64));
+                }
+            }
+        }
+        gv.push(GroupVars { planned, fleet, columns, x, w });
+    }
+    // shared capacities
+    for ((h, room, date), e) in room_use {
+        rows.push(constraint!(e <= allotment_on(catalog, h, room, date) as f64));
+    }
+    for ((v, _), e) in vehicle_use {
+        if let Some(a) = catalog.vehicles[v].available {
+            rows.push(constraint!(e <= a as f64));
+        }
+    }
+    for ((r, _, _), e) in meal_use {
+        if let Some(s) = catalog.restaurants[r].seats {
+            rows.push(constraint!(e <= s as f64));
+        }
+    }
+    for ((gid, _), e) in guide_use {
+        if let Some(a) = catalog.guides.iter().find(|g| g.id == gid).and_then(|g| g.available) {
+            rows.push(constraint!(e <= a as f64));
+        }
+    }
+    let variables = vars.len() as u64;
+    let constraints = rows.len() as u64;
+    let mut problem = vars.minimise(objective).using(good_lp::highs);
+    for r in rows {
+        problem.add_constraint(r);
+    }
+    let outcome = solve(problem, MilpSettings { offset, ..settings });
+    let mut answer = JointAnswer { variables, constraints, ..JointAnswer::default() };
+    match outcome {
+        MilpOutcome::Solved { values, objective, bound, proven, .. } => {
+            answer.solved = true;
+            answer.objective = objective;
+            answer.bound = bound;
+            answer.proven = proven;
+            answer.choices = groups.iter().zip(&gv).map(|(g, v)| extract(g, v, &values)).collect();
+        }
+        MilpOutcome::Infeasible => {
+            answer.proven = true;
+            answer.bound = f64::INFINITY;
+            answer.choices = vec![None; groups.len()];
+        }
+        MilpOutcome::NoSolution { bound } => {
+            answer.bound = bound;
+            answer.choices = vec![None; groups.len()];
+        }
+        MilpOutcome::Failed(e) => {
+            answer.failure = Some(e);
+            answer.bound = f64::NEG_INFINITY;
+            answer.choices = vec![None; groups.len()];
+        }
+    }
+    answer
+}
+
+/// Rooms per type (index into the hotel's rooms) of a booked night; unknown types are skipped.
+pub fn booked_by_type(catalog: &Catalog, hotel: usize, night: &crate::contract::Night) -> Vec<(usize, u32)> {
+    let mut out: Vec<(usize, u32)> = Vec::new();
+    for r in &night.rooms {
+        let Some(room) = catalog.hotels[hotel].rooms.iter().position(|t| t.kind == r.kind) else { continue };
+        match out.iter_mut().find(|(i, _)| *i == room) {
+            Some(e) => e.1 += r.count,
+            None => out.push((room, r.count)),
+        }
+    }
+    out
+}
+
+fn argmax(cols: impl Iterator<Item = (usize, f64)>) -> Option<(usize, f64)> {
+    cols.max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+fn extract(g: &GroupInput<'_>, v: &GroupVars, values: &[f64]) -> Option<GroupChoice> {
+    if v.planned.value(values) < 0.5 {
+        return None;
+    }
+    let p = g.prepared;
+    let model = &p.model;
+    let (f, _) = argmax(v.fleet.iter().map(|c| c.value(values)).enumerate())?;
+    let mut objective = fixed_cost(model, &p.fleets[f]);
+    let mut routes = Vec::new();
+    for (d, cs) in v.columns[f].iter().enumerate() {
+        let (k, _) = argmax(v.x[f][d].iter().map(|c| c.value(values)).enumerate())?;
+        objective += cs[k].objective;
+        routes.push(cs[k].route);
+    }
+    let mut hotels = Vec::new();
+    let mut options = Vec::new();
+    for (n, night) in v.w.iter().enumerate() {
+        let best = night
+            .iter()
+            .enumerate()
+            .flat_map(|(h, os)| os.iter().enumerate().map(move |(o, c)| ((h, o), c.value(values))))
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        let (h, o) = best.0;
+        objective += g.options[n][h][o].cost;
+        hotels.push(h);
+        options.push(o);
+    }
+    let changes = hotels.windows(2).filter(|w| w[0] != w[1]).count();
+    objective += model.hotel_change_penalty * changes as f64;
+    Some(GroupChoice { fleet: f, choice: PlanChoice { routes, hotels }, options, objective })
+}
