@@ -1,7 +1,8 @@
 //! The long fuzz run over parse + validate (and, with `--solve M`, whole solves
 //! of M mutated jobs that pass validation).
 //!
-//! `cargo run --release --example fuzz_parse -- 1000000 [--seed 1] [--solve 2000]`
+//! `cargo run --example fuzz_parse -- 1000000 [--seed 1] [--solve 2000]` (the dev profile is
+//! optimised, see Cargo.toml; `--release` works too)
 //!
 //! Inputs come from `tests/fuzz_support/mutate.rs` (seeded, so a run is
 //! repeatable: input i of seed s is always the same). Every input that panics,
@@ -87,6 +88,9 @@ fn main() {
                 Ok(r) if r.status == Status::Error => Some(format!("error: {:?}", r.diagnosis)),
                 Ok(r) if r.status == Status::Infeasible && r.diagnosis.is_empty() => Some("no diagnosis".into()),
                 Ok(_) if took > 3.0 * ctx.time_limit_s + 5.0 => Some(format!("took {took:.1} s")),
+                Ok(r) if r.status == Status::Timeout && took < ctx.time_limit_s / 2.0 => {
+                    Some(format!("timeout after {took:.2} s: {:?}", r.diagnosis))
+                }
                 Ok(_) => None,
             };
             if let Ok(r) = &outcome {

@@ -7,6 +7,7 @@ use std::fmt::Write;
 /// Renders a result of any kind for a terminal.
 pub fn render_document(r: &JobResult) -> String {
     match r {
+        JobResult::Batch(b) => render_batch(b),
         JobResult::Plan(p) => render(p),
         JobResult::Replan(x) => render_replan(x),
         JobResult::Whatif(w) => render_whatif(w),
@@ -206,6 +207,9 @@ fn plan_text(s: &mut String, plan: &Plan) {
     let _ = writeln!(s, "fleet: {}", fleet.join(", "));
     for (i, day) in plan.days.iter().enumerate() {
         let _ = writeln!(s, "\nDay {} {}  ({} drive min, {} km)", i + 1, day.date, day.drive_minutes, day.km);
+        if let Some(f) = &day.fleet {
+            let _ = writeln!(s, "  vehicles this day: {}", fleet_text(f));
+        }
         for st in &day.stops {
             let _ = writeln!(s, "  {}", stop_text(st));
         }
@@ -250,4 +254,53 @@ fn plan_text(s: &mut String, plan: &Plan) {
         "  quote {:.2} per pax, {:.2} in all (markup {}%)",
         plan.quote.per_pax, plan.quote.total, plan.quote.markup_pct
     );
+}
+
+/// A batch: one line per group, the changes, the full or nearly full resources, totals.
+fn render_batch(r: &jidiao_solver::batch::result::BatchResult) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Batch {}: {} ({} groups)", r.job_id, r.status.as_str(), r.groups.len());
+    for g in &r.groups {
+        match &g.plan {
+            Some(p) => {
+                let hotels: Vec<&str> = p.nights.iter().map(|n| n.hotel.as_str()).collect();
+                let _ = writeln!(
+                    s,
+                    "  {:<10} {:<10} total {:>12.2}  per pax {:>9.2}  fleet {}  hotels {}",
+                    g.group_id,
+                    g.status.as_str(),
+                    p.costs.total,
+                    p.costs.per_pax,
+                    fleet_text(&p.fleet),
+                    hotels.join(" > ")
+                );
+            }
+            None => {
+                let _ = writeln!(s, "  {:<10} {:<10} no plan", g.group_id, g.status.as_str());
+            }
+        }
+        for d in &g.diagnosis {
+            let _ = writeln!(s, "      [{}] {}", d.code, d.message);
+        }
+        for c in &g.changes {
+            let _ = writeln!(s, "      change {}", change_text(c));
+        }
+    }
+    let tight: Vec<_> = r.resources.iter().filter(|u| u.used * 10 >= u.capacity * 9).collect();
+    if !tight.is_empty() {
+        let _ = writeln!(s, "\nShared resources at 90% or more");
+        for u in tight {
+            let sub = u.room_type.as_deref().or(u.meal.as_deref()).unwrap_or("");
+            let _ = writeln!(s, "  {:<10} {:<22} {:<8} {}  {}/{}", u.kind, u.id, sub, u.date, u.used, u.capacity);
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\nTotals: cost {:.2}  change cost {:.2}  objective {:.2}",
+        r.totals.cost, r.totals.change_cost, r.totals.objective
+    );
+    if let Some(f) = &r.solver {
+        let _ = writeln!(s, "Solver: bound {:.2}  gap {:.4}%  {:.2} s", f.bound, f.gap * 100.0, f.seconds);
+    }
+    s
 }

@@ -50,7 +50,8 @@ pub fn run_document(text: &str, ctx: &SolveContext) -> JobResult {
 
 /// Runs an already parsed job of any kind.
 pub fn run_parsed_document(job: &Job, ctx: &SolveContext) -> JobResult {
-    let problems = validate::validate_job(job, &ctx.limits);
+    let mut problems = validate::validate_job(job, &ctx.limits);
+    kind_problems(job, &ctx.limits, &mut problems);
     if !problems.is_empty() {
         return result(job.job_id.clone(), job.kind, Status::Invalid, problems).into();
     }
@@ -72,16 +73,32 @@ pub fn run_parsed_document(job: &Job, ctx: &SolveContext) -> JobResult {
         }
         JobBody::Whatif(w) => whatif::run(w, &job.job_id, &ctx),
         JobBody::Replan(r) => replan::run(r, &job.job_id, &ctx),
-        JobBody::Batch(_) => result(
-            job.job_id.clone(),
-            job.kind,
-            Status::Error,
-            vec![DiagnosisItem::general(
-                "kind_not_supported",
-                format!("jobs of kind '{}' are read and validated but not solved by this version", job.kind.as_str()),
-            )],
-        )
-        .into(),
+        JobBody::Batch(b) => JobResult::Batch(batch::run(b, &job.job_id, &ctx)),
+    }
+}
+
+/// Problems only applying a what-if's ops in order, or reading a re-plan's `confirmed`
+/// against its job, finds; added (at paths not already reported) when the plan job itself
+/// is valid, so that every problem is reported at once.
+fn kind_problems(job: &Job, limits: &Limits, problems: &mut Vec<DiagnosisItem>) {
+    let (more, base) = match &job.body {
+        JobBody::Whatif(w) => (whatif::scenario_jobs_checked(w, limits), "/base"),
+        JobBody::Replan(r) => (replan::events::validate(r), "/job"),
+        _ => return,
+    };
+    let in_base = |p: &DiagnosisItem| p.path.as_deref().is_some_and(|x| x.starts_with(base));
+    if problems.iter().any(in_base) {
+        return;
+    }
+    let found = problems.len();
+    for p in more {
+        let covered = problems[..found].iter().any(|q| match (&q.path, &p.path) {
+            (Some(a), Some(b)) => a.starts_with(b.as_str()) || b.starts_with(a.as_str()),
+            _ => false,
+        });
+        if !covered {
+            problems.push(p);
+        }
     }
 }
 

@@ -113,7 +113,10 @@ pub fn prepare_reusing(
     ctx: &SolveContext,
     base: Option<&Prepared>,
 ) -> Result<Prepared, DiagnosisItem> {
-    let rooming = rooming_table(&model);
+    let rooming = match base {
+        Some(b) => crate::whatif::reuse::rooming_table(b, &model),
+        None => rooming_table(&model),
+    };
     if let Some(b) = base.filter(|b| crate::whatif::reuse::routes_carry_over(b, &model, &rooming)) {
         let routes = crate::whatif::reuse::carried_routes(b, &model);
         let fleets = fleets_of(&model, ctx)?;

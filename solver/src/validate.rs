@@ -20,6 +20,9 @@ const MAX_STARS: u32 = 7;
 /// Overlapping date ranges reported per list (the rest say nothing new).
 const MAX_OVERLAPS_REPORTED: usize = 10;
 
+/// The shortest time limit a job may ask for, in seconds.
+const MIN_TIME_LIMIT_S: f64 = 0.1;
+
 /// The largest markup a quote may carry, in percent.
 const MAX_MARKUP_PCT: f64 = 1_000.0;
 
@@ -173,6 +176,14 @@ impl Validator<'_> {
     fn options(&mut self, o: &Options) {
         if let Some(t) = o.time_limit_s {
             self.positive(t, "/options/time_limit_s".into(), "options.time_limit_s");
+            if t > 0.0 && t < MIN_TIME_LIMIT_S {
+                // Found by fuzzing: 1e-320 s is positive, and every solve timed out at once.
+                self.push(
+                    "out_of_range",
+                    "/options/time_limit_s",
+                    format!("options.time_limit_s {t} is below {MIN_TIME_LIMIT_S} s; no plan can be found that fast"),
+                );
+            }
             if t > self.limits.max_time_limit_s {
                 self.push(
                     "too_large",
@@ -932,4 +943,38 @@ impl Validator<'_> {
 
 fn fmt_dt(dt: chrono::NaiveDateTime) -> String {
     dt.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_job;
+
+    #[test]
+    fn replan_events_and_now_are_checked_against_the_job() {
+        let plan: serde_json::Value =
+            serde_json::from_str(include_str!("../../fixtures/plan/tiny-2d.job.json")).expect("fixture");
+        let doc = serde_json::json!({
+            "schema": "jidiao/v1", "kind": "replan", "job_id": "R",
+            "job": {"catalog": plan["catalog"], "group": plan["group"], "trip": plan["trip"]},
+            "confirmed": {}, "now": "2026-06-09T09:00",
+            "change_costs": {"hotel_room_night": -1},
+            "events": [
+                {"type": "closed", "attraction": "wuhan-yellow-crane", "dates": ["2026-06-06"]},
+                {"type": "delay", "minutes": 5000},
+                {"type": "hotel_unavailable", "hotel": "cq-westin", "nights": ["2026-06-05"]}
+            ]
+        });
+        let job = parse_job(&doc.to_string()).expect("parses");
+        let mut found: Vec<(String, String)> =
+            validate_job(&job, &Limits::default()).into_iter().map(|d| (d.code, d.path.unwrap_or_default())).collect();
+        found.sort();
+        let want = [
+            ("negative", "/change_costs/hotel_room_night"),
+            ("out_of_range", "/events/1/minutes"),
+            ("out_of_range", "/now"),
+            ("unknown_reference", "/events/0/attraction"),
+        ];
+        assert_eq!(found, want.map(|(c, p)| (c.to_string(), p.to_string())));
+    }
 }

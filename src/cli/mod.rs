@@ -82,6 +82,8 @@ enum Command {
     Whatif(SolveArgs),
     /// Re-plan the rest of a trip after a disruption (kind "replan").
     Replan(SolveArgs),
+    /// Plan many groups together on shared inventory (kind "batch").
+    Batch(SolveArgs),
     /// Check a job without solving it.
     Validate {
         /// The job document.
@@ -128,6 +130,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Plan(args) => solve(&args, JobKind::Plan),
         Command::Whatif(args) => solve(&args, JobKind::Whatif),
         Command::Replan(args) => solve(&args, JobKind::Replan),
+        Command::Batch(args) => solve(&args, JobKind::Batch),
         Command::Validate { job } => {
             let text = read(&job)?;
             let parsed = jidiao_solver::parse::parse_job(&text);

@@ -110,25 +110,17 @@ fn number(rng: &mut ChaCha8Rng) -> Value {
 
 /// An id that occurs somewhere in the document, to make references dangle or collide.
 fn some_string(rng: &mut ChaCha8Rng, root: &Value) -> Value {
-    let mut found = Vec::new();
-    collect_strings(root, &mut found, 200);
-    if found.is_empty() || rng.random_bool(0.5) {
-        json!(STRINGS[rng.random_range(0..STRINGS.len())])
-    } else {
-        json!(found[rng.random_range(0..found.len())])
+    if rng.random_bool(0.5) {
+        return json!(STRINGS[rng.random_range(0..STRINGS.len())]);
     }
-}
-
-fn collect_strings(v: &Value, out: &mut Vec<String>, cap: usize) {
-    if out.len() >= cap {
-        return;
+    // A string found by a random walk (an id, a date, a time of this document).
+    for _ in 0..8 {
+        let path = random_path(rng, root);
+        if let Some(Value::String(s)) = get(root, &path) {
+            return json!(s);
+        }
     }
-    match v {
-        Value::String(s) => out.push(s.clone()),
-        Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out, cap)),
-        Value::Object(o) => o.values().for_each(|x| collect_strings(x, out, cap)),
-        _ => {}
-    }
+    json!(STRINGS[rng.random_range(0..STRINGS.len())])
 }
 
 /// A random value of a random kind.
@@ -148,34 +140,31 @@ fn any_value(rng: &mut ChaCha8Rng, root: &Value) -> Value {
     }
 }
 
-/// Paths (as steps) of every node, breadth first, at most `cap`.
-fn nodes(root: &Value, cap: usize) -> Vec<Vec<Step>> {
-    let mut out = vec![Vec::new()];
-    let mut i = 0;
-    while i < out.len() && out.len() < cap {
-        let path = out[i].clone();
-        if let Some(v) = get(root, &path) {
-            match v {
-                Value::Array(a) => {
-                    for k in 0..a.len() {
-                        let mut p = path.clone();
-                        p.push(Step::Index(k));
-                        out.push(p);
-                    }
-                }
-                Value::Object(o) => {
-                    for key in o.keys() {
-                        let mut p = path.clone();
-                        p.push(Step::Key(key.clone()));
-                        out.push(p);
-                    }
-                }
-                _ => {}
+/// A random node: a walk from the root that stops at each level with some chance.
+fn random_path(rng: &mut ChaCha8Rng, root: &Value) -> Vec<Step> {
+    let mut path = Vec::new();
+    let mut v = root;
+    loop {
+        let stop = rng.random_bool(if path.is_empty() { 0.05 } else { 0.3 });
+        let next = match v {
+            Value::Array(a) if !a.is_empty() && !stop => {
+                let k = rng.random_range(0..a.len());
+                Some((Step::Index(k), &a[k]))
             }
+            Value::Object(o) if !o.is_empty() && !stop => {
+                let (key, child) = o.iter().nth(rng.random_range(0..o.len())).expect("a key");
+                Some((Step::Key(key.clone()), child))
+            }
+            _ => None,
+        };
+        match next {
+            Some((step, child)) => {
+                path.push(step);
+                v = child;
+            }
+            None => return path,
         }
-        i += 1;
     }
-    out
 }
 
 #[derive(Clone, Debug)]
@@ -200,21 +189,31 @@ fn get_mut<'a>(v: &'a mut Value, path: &[Step]) -> Option<&'a mut Value> {
 
 /// One structural mutation of the document.
 fn mutate_tree(rng: &mut ChaCha8Rng, doc: &mut Value) {
-    let all = nodes(doc, 4_000);
-    let path = all[rng.random_range(0..all.len())].clone();
-    let snapshot = doc.clone();
+    let path = random_path(rng, doc);
     let kind = rng.random_range(0..12);
+    // What a mutation may copy from elsewhere, taken before the node is borrowed.
+    let replacement = match kind {
+        0..=4 | 7 => any_value(rng, doc),
+        _ => Value::Null,
+    };
+    let text_like = if kind <= 3 { some_string(rng, doc) } else { Value::Null };
+    let elsewhere = if kind == 8 {
+        let from = random_path(rng, doc);
+        get(doc, &from).filter(|v| v.as_array().is_none_or(|a| a.len() < 2_000)).cloned()
+    } else {
+        None
+    };
     let Some(node) = get_mut(doc, &path) else { return };
     match kind {
         // replace with an edge value of the same kind (numbers, strings) or any kind
         0..=3 => {
             *node = match node {
                 Value::Number(_) => number(rng),
-                Value::String(_) => some_string(rng, &snapshot),
-                _ => any_value(rng, &snapshot),
+                Value::String(_) => text_like,
+                _ => replacement,
             }
         }
-        4 => *node = any_value(rng, &snapshot),
+        4 => *node = replacement,
         // drop a key or an entry
         5 => match node {
             Value::Object(o) if !o.is_empty() => {
@@ -248,16 +247,13 @@ fn mutate_tree(rng: &mut ChaCha8Rng, doc: &mut Value) {
                         [rng.random_range(0..9)]
                     .to_string()
                 };
-                o.insert(key, any_value(rng, &snapshot));
+                o.insert(key, replacement);
             }
         }
         // a subtree from elsewhere in the document
         8 => {
-            let from = &all[rng.random_range(0..all.len())];
-            if let Some(v) = get(&snapshot, from) {
-                if v.to_string().len() < 200_000 {
-                    *node = v.clone();
-                }
+            if let Some(v) = elsewhere {
+                *node = v;
             }
         }
         // deep nesting

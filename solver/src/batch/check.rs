@@ -25,8 +25,11 @@ pub fn meal_covers(job: &BatchJob, g: usize) -> u32 {
     grp.meal_covers.unwrap_or(grp.pax.adult + grp.pax.child + 1)
 }
 
+/// A shared resource: kind, id, room type or meal (else empty), date.
+type ResourceKey = (String, String, String, Date);
+
 /// Capacity of a resource key, `None` = unlimited (or unknown).
-fn capacity(job: &BatchJob, key: &(String, String, String, Date)) -> Option<u32> {
+fn capacity(job: &BatchJob, key: &ResourceKey) -> Option<u32> {
     let c = &job.catalog;
     let (kind, id, sub, date) = key;
     match kind.as_str() {
@@ -44,8 +47,8 @@ fn capacity(job: &BatchJob, key: &(String, String, String, Date)) -> Option<u32>
 /// What the plans use of every shared resource with a finite capacity, and which groups
 /// (by index) use it. `plans[g]` is group g's plan, if any.
 pub fn resource_users(job: &BatchJob, plans: &[Option<&Plan>]) -> Vec<(ResourceUse, Vec<usize>)> {
-    let mut used: BTreeMap<(String, String, String, Date), (u32, Vec<usize>)> = BTreeMap::new();
-    let mut add = |key: (String, String, String, Date), n: u32, g: usize| {
+    let mut used: BTreeMap<ResourceKey, (u32, Vec<usize>)> = BTreeMap::new();
+    let mut add = |key: ResourceKey, n: u32, g: usize| {
         let e = used.entry(key).or_default();
         e.0 += n;
         if !e.1.contains(&g) {

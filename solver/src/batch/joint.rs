@@ -13,8 +13,9 @@
 
 use super::options::rooms_by_type;
 use crate::contract::{Booked, Catalog, ChangeCosts};
+use crate::contract::{Plan, StopKind};
 use crate::fleet::Fleet;
-use crate::milp::highs::{solve, Col, MilpOutcome, MilpSettings};
+use crate::milp::highs::{solve_from, Col, MilpOutcome, MilpSettings};
 use crate::milp::plan::{fixed_cost, PlanChoice};
 use crate::planner::Prepared;
 use crate::rooming::NightRooming;
@@ -40,6 +41,13 @@ pub struct GroupInput<'a> {
     pub current: Option<&'a Booked>,
     /// Objective charged when the group is left unplanned.
     pub unplanned_penalty: f64,
+    /// A proven lower bound on the group's plan objective (its own optimum's bound): the
+    /// joint model only adds rules, so `objective_g >= lower_bound * planned_g` is a valid
+    /// cut, and a strong one (it closes the gap at once when the groups do not compete).
+    pub lower_bound: Option<f64>,
+    /// A plan of the group to start from (its own optimum, when it fits beside the other
+    /// starts); `None` starts the group unplanned.
+    pub start: Option<&'a Plan>,
 }
 
 /// A priced route column for one fleet.
@@ -149,6 +157,8 @@ fn allotment_on(catalog: &Catalog, hotel: usize, room: usize, date: NaiveDate) -
 }
 
 struct GroupVars {
+    changes: Vec<Col>,
+    drops: Vec<(Col, f64)>,
     planned: Col,
     fleet: Vec<Col>,
     columns: Vec<Vec<Vec<Column>>>,
@@ -198,18 +208,23 @@ pub fn solve_joint(
             })
             .collect();
         let mut cost = Expression::from(0.0);
+        let mut own = Expression::from(0.0);
+        let mut changes: Vec<Col> = Vec::new();
+        let mut drops: Vec<(Col, f64)> = Vec::new();
         // one fleet when planned
         let fleets: Expression = fleet.iter().map(|c| c.var).sum();
         rows.push(constraint!(fleets == planned.var));
         for (f, fl) in p.fleets.iter().enumerate() {
             let fixed = fixed_cost(model, fl);
             objective += fixed * fleet[f].var;
+            own += fixed * fleet[f].var;
             cost += fixed * fleet[f].var;
             for (d, cs) in columns[f].iter().enumerate() {
                 let e: Expression = x[f][d].iter().map(|c| c.var).sum();
                 rows.push(constraint!(e == fleet[f].var));
                 for (k, c) in cs.iter().enumerate() {
                     objective += c.objective * x[f][d][k].var;
+                    own += c.objective * x[f][d][k].var;
                     cost += c.cost * x[f][d][k].var;
                     for s in &p.routes[d][c.route].stops {
                         if let RouteStop::Meal { restaurant, meal } = *s {
@@ -243,6 +258,7 @@ pub fn solve_joint(
                 let hc = model.hotels[h].catalog;
                 for (o, r) in os.iter().enumerate() {
                     objective += r.cost * w[n][h][o].var;
+                    own += r.cost * w[n][h][o].var;
                     cost += r.cost * w[n][h][o].var;
                     for (room, count) in rooms_by_type(r) {
                         *room_use.entry((hc, room, date)).or_default() += count as f64 * w[n][h][o].var;
@@ -251,8 +267,8 @@ pub fn solve_joint(
             }
             let mut places: BTreeSet<usize> = BTreeSet::new();
             let mut sleep: HashMap<usize, Expression> = HashMap::new();
-            for h in 0..w[n].len() {
-                if !w[n][h].is_empty() {
+            for (h, ws) in w[n].iter().enumerate() {
+                if !ws.is_empty() {
                     let pl = model.hotels[h].place;
                     places.insert(pl);
                     *sleep.entry(pl).or_default() += y(n, h);
@@ -303,16 +319,21 @@ pub fn solve_joint(
         }
         // hotel changes
         if model.hotel_change_penalty > 0.0 && n_nights > 1 {
-            for n in 0..n_nights - 1 {
+            for (n, tonight) in w.iter().enumerate().take(n_nights - 1) {
                 let c = Col::add(&mut vars, variable().min(0.0).max(1.0));
+                changes.push(c);
                 objective += model.hotel_change_penalty * c.var;
-                for h in 0..w[n].len() {
-                    if w[n][h].is_empty() {
+                own += model.hotel_change_penalty * c.var;
+                for (h, ws) in tonight.iter().enumerate() {
+                    if ws.is_empty() {
                         continue;
                     }
                     rows.push(constraint!(c.var >= y(n, h) - y(n + 1, h)));
                 }
             }
+        }
+        if let Some(lb) = g.lower_bound.filter(|b| b.is_finite()) {
+            rows.push(constraint!(own >= lb * planned.var));
         }
         if let Some(b) = model.budget_total {
             rows.push(constraint!(cost <= b + 1e-6));
@@ -339,6 +360,7 @@ pub fn solve_joint(
                             }
                         }
                         let drop = Col::add(&mut vars, variable().min(0.0));
+                        drops.push((drop, booked as f64));
                         objective += costs.hotel_room_night * drop.var;
                         rows.push(constraint!(drop.var + used >= booked as f64));
                     }
@@ -357,12 +379,13 @@ pub fn solve_joint(
                         kept += n as f64 * fleet[f].var;
                     }
                     let drop = Col::add(&mut vars, variable().min(0.0));
+                    drops.push((drop, fu.count as f64));
                     objective += costs.vehicle * drop.var;
                     rows.push(constraint!(drop.var + kept >= fu.count as f64));
                 }
             }
         }
-        gv.push(GroupVars { planned, fleet, columns, x, w });
+        gv.push(GroupVars { changes, drops, planned, fleet, columns, x, w });
     }
     // shared capacities
     for ((h, room, date), e) in room_use {
@@ -384,12 +407,25 @@ pub fn solve_joint(
         }
     }
     let variables = vars.len() as u64;
+    // The start: each group's own plan where given (and mappable), the rest unplanned;
+    // every drop at its booked count (feasible whatever is kept).
+    let mut start = vec![0.0; vars.len()];
+    for (g, v) in groups.iter().zip(&gv) {
+        for &(d, booked) in &v.drops {
+            start[d.col] = booked;
+        }
+        if let Some(cols) = g.start.and_then(|plan| start_columns(catalog, g, v, plan, contested)) {
+            for c in cols {
+                start[c.col] = 1.0;
+            }
+        }
+    }
     let constraints = rows.len() as u64;
     let mut problem = vars.minimise(objective).using(good_lp::highs);
     for r in rows {
         problem.add_constraint(r);
     }
-    let outcome = solve(problem, MilpSettings { offset, ..settings });
+    let outcome = solve_from(problem, MilpSettings { offset, ..settings }, Some(&start));
     let mut answer = JointAnswer { variables, constraints, ..JointAnswer::default() };
     match outcome {
         MilpOutcome::Solved { values, objective, bound, proven, .. } => {
@@ -415,6 +451,107 @@ pub fn solve_joint(
         }
     }
     answer
+}
+
+/// The contested meals of a route, as a signature.
+fn meal_signature(p: &Prepared, day: usize, route: usize, contested: &HashSet<MealKey>) -> Vec<usize> {
+    p.routes[day][route]
+        .stops
+        .iter()
+        .filter_map(|s| match *s {
+            RouteStop::Meal { restaurant, meal } => {
+                contested.contains(&meal_key(p, day, restaurant, meal)).then_some(restaurant * 64 + meal)
+            }
+            RouteStop::Attraction(_) => None,
+        })
+        .collect()
+}
+
+/// The binary columns set to 1 by a group's wire plan: planned, its fleet, per day a column
+/// of the same start, end, attractions and contested meals (the plan's own route or the
+/// cheapest of its key), per night its hotel's option with the same rooms per type, and
+/// the hotel changes. `None` when the plan does not map onto the model.
+fn start_columns(
+    catalog: &Catalog,
+    g: &GroupInput<'_>,
+    v: &GroupVars,
+    plan: &Plan,
+    contested: &HashSet<MealKey>,
+) -> Option<Vec<Col>> {
+    let p = g.prepared;
+    let model = &p.model;
+    let vid = |i: usize| catalog.vehicles[model.vehicles[i].catalog].id.as_str();
+    let f = p.fleets.iter().position(|fl| {
+        fl.counts.len() == plan.fleet.len()
+            && fl.counts.iter().all(|&(i, n)| plan.fleet.iter().any(|u| u.vehicle == vid(i) && u.count == n))
+    })?;
+    let mut out = vec![v.planned, v.fleet[f]];
+    for (d, day) in plan.days.iter().enumerate() {
+        let wanted: Vec<String> = day
+            .stops
+            .iter()
+            .filter_map(|s| match s.kind {
+                StopKind::Attraction => s.id.clone(),
+                StopKind::Meal => Some(format!("{}@{}", s.meal.clone()?, s.restaurant.clone()?)),
+                _ => None,
+            })
+            .collect();
+        let end = day.stops.last()?.place.clone()?;
+        let start = day.stops.first()?.place.clone()?;
+        let named = |s: &RouteStop| match *s {
+            RouteStop::Attraction(i) => model.attractions[i].id.clone(),
+            RouteStop::Meal { restaurant, meal } => {
+                format!("{}@{}", model.meals[meal].name, catalog.restaurants[model.restaurants[restaurant].catalog].id)
+            }
+        };
+        let r = p.routes.get(d)?.iter().position(|r| {
+            model.places[r.end] == end
+                && model.places[r.start] == start
+                && r.stops.len() == wanted.len()
+                && r.stops.iter().zip(&wanted).all(|(s, w)| &named(s) == w)
+        })?;
+        let route = &p.routes[d][r];
+        let sig = meal_signature(p, d, r, contested);
+        let cols = &v.columns[f][d];
+        let k = cols.iter().position(|c| c.route == r).or_else(|| {
+            cols.iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    let o = &p.routes[d][c.route];
+                    o.start == route.start
+                        && o.end == route.end
+                        && o.set == route.set
+                        && meal_signature(p, d, c.route, contested) == sig
+                })
+                .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
+                .map(|(k, _)| k)
+        })?;
+        out.push(v.x[f][d][k]);
+    }
+    let mut hotels = Vec::new();
+    for (n, night) in plan.nights.iter().enumerate() {
+        let hotel_rooms = &catalog.hotels.iter().find(|h| h.id == night.hotel)?.rooms;
+        let mut rooms: Vec<(usize, u32)> = Vec::new();
+        for r in &night.rooms {
+            let i = hotel_rooms.iter().position(|t| t.kind == r.kind)?;
+            match rooms.iter_mut().find(|e| e.0 == i) {
+                Some(e) => e.1 += r.count,
+                None => rooms.push((i, r.count)),
+            }
+        }
+        rooms.sort_unstable();
+        let h = (0..model.hotels.len())
+            .find(|&h| catalog.hotels[model.hotels[h].catalog].id == night.hotel && !g.options[n][h].is_empty())?;
+        let o = g.options[n][h].iter().position(|r| rooms_by_type(r) == rooms)?;
+        out.push(v.w[n][h][o]);
+        hotels.push(h);
+    }
+    for (n, c) in v.changes.iter().enumerate() {
+        if hotels.get(n) != hotels.get(n + 1) {
+            out.push(*c);
+        }
+    }
+    Some(out)
 }
 
 /// Rooms per type (index into the hotel's rooms) of a booked night; unknown types are skipped.

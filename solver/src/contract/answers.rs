@@ -4,6 +4,7 @@
 use super::clock::Date;
 use super::kinds::JobKind;
 use super::result::{DiagnosisItem, Plan, PlanResult, SolverFigures, Status};
+use crate::batch::result::BatchResult;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -99,7 +100,8 @@ pub struct WhatifResult {
     /// Always `whatif`.
     pub kind: JobKind,
     /// `optimal` when every solve ended with a proof (a plan proven optimal, or no plan
-    /// proven to exist), `feasible` when some solve ran out of time, `error` when one failed.
+    /// proven to exist), `feasible` when some solve ran out of time (or a scenario was too
+    /// large to build), `error` when one failed.
     pub status: Status,
     /// The base plan.
     pub base: WhatifBase,
@@ -134,6 +136,8 @@ pub struct ReplanResult {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum JobResult {
+    /// A `batch` result.
+    Batch(BatchResult),
     /// A `whatif` result.
     Whatif(WhatifResult),
     /// A `replan` result.
@@ -152,6 +156,7 @@ impl JobResult {
     /// The outcome.
     pub fn status(&self) -> Status {
         match self {
+            JobResult::Batch(r) => r.status,
             JobResult::Whatif(r) => r.status,
             JobResult::Replan(r) => r.result.status,
             JobResult::Plan(r) => r.status,
@@ -161,6 +166,7 @@ impl JobResult {
     /// The job's kind.
     pub fn kind(&self) -> JobKind {
         match self {
+            JobResult::Batch(r) => r.kind,
             JobResult::Whatif(r) => r.kind,
             JobResult::Replan(r) => r.result.kind,
             JobResult::Plan(r) => r.kind,
@@ -170,6 +176,7 @@ impl JobResult {
     /// The job's id.
     pub fn job_id(&self) -> &str {
         match self {
+            JobResult::Batch(r) => &r.job_id,
             JobResult::Whatif(r) => &r.job_id,
             JobResult::Replan(r) => &r.result.job_id,
             JobResult::Plan(r) => &r.job_id,
@@ -179,6 +186,7 @@ impl JobResult {
     /// Sets the job's id (a worker names an unreadable job after its message).
     pub fn set_job_id(&mut self, id: String) {
         match self {
+            JobResult::Batch(r) => r.job_id = id,
             JobResult::Whatif(r) => r.job_id = id,
             JobResult::Replan(r) => r.result.job_id = id,
             JobResult::Plan(r) => r.job_id = id,
@@ -188,6 +196,7 @@ impl JobResult {
     /// The problems or reasons reported for the job as a whole.
     pub fn diagnosis(&self) -> &[DiagnosisItem] {
         match self {
+            JobResult::Batch(r) => &r.diagnosis,
             JobResult::Whatif(r) => &r.diagnosis,
             JobResult::Replan(r) => &r.result.diagnosis,
             JobResult::Plan(r) => &r.diagnosis,
@@ -198,7 +207,7 @@ impl JobResult {
     /// part of a `replan` result. `None` for a what-if.
     pub fn as_plan(&self) -> Option<&PlanResult> {
         match self {
-            JobResult::Whatif(_) => None,
+            JobResult::Batch(_) | JobResult::Whatif(_) => None,
             JobResult::Replan(r) => Some(&r.result),
             JobResult::Plan(r) => Some(r),
         }
@@ -209,6 +218,16 @@ impl JobResult {
     /// status, figures and diagnosis of a what-if.
     pub fn into_plan_view(self) -> PlanResult {
         match self {
+            JobResult::Batch(r) => PlanResult {
+                schema: r.schema,
+                job_id: r.job_id,
+                kind: r.kind,
+                status: r.status,
+                plan: None,
+                alternatives: Vec::new(),
+                solver: r.solver,
+                diagnosis: r.diagnosis,
+            },
             JobResult::Whatif(r) => PlanResult {
                 schema: r.schema,
                 job_id: r.job_id,
@@ -227,7 +246,7 @@ impl JobResult {
     /// [`JobResult::as_plan`], by value.
     pub fn into_plan(self) -> Option<PlanResult> {
         match self {
-            JobResult::Whatif(_) => None,
+            JobResult::Batch(_) | JobResult::Whatif(_) => None,
             JobResult::Replan(r) => Some(r.result),
             JobResult::Plan(r) => Some(r),
         }

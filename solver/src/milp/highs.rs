@@ -74,10 +74,19 @@ impl Col {
 /// measurement is set here, and the optimality tests against exhaustive search
 /// guard the rest.
 pub fn solve(problem: HighsProblem, settings: MilpSettings) -> MilpOutcome {
+    solve_from(problem, settings, None)
+}
+
+/// [`solve`] from a starting solution (column values by good_lp variable index); HiGHS
+/// ignores a start that is not feasible.
+pub fn solve_from(problem: HighsProblem, settings: MilpSettings, start: Option<&[f64]>) -> MilpOutcome {
     let mut model = match problem.try_into_inner() {
         Ok(m) => m,
         Err(e) => return MilpOutcome::Failed(format!("HiGHS rejected the model: {e}")),
     };
+    if let Some(cols) = start {
+        let _ = model.try_set_solution(Some(cols), None, None, None);
+    }
     if std::env::var_os("JIDIAO_HIGHS_LOG").is_some() {
         let _ = model.try_set_option("output_flag", true);
         let _ = model.try_set_option("log_to_console", true);

@@ -322,7 +322,7 @@ pub fn solve_fleet_with(
     // HiGHS's presolve costs ~0.5 s on these models and little else below a few thousand
     // columns (the root LP is nearly integral); above that, its column reductions pay for
     // themselves in cut separation. Measured on the fixtures: BENCHMARKS.md.
-    let settings = MilpSettings { presolve: relax || variables > PRESOLVE_ABOVE_COLUMNS, ..settings };
+    let settings = MilpSettings { presolve: !relax && variables > PRESOLVE_ABOVE_COLUMNS, ..settings };
     let outcome = solve(problem, settings);
     let extract = |values: &[f64]| -> PlanChoice {
         let routes = x

@@ -6,10 +6,9 @@ use crate::contract::{Catalog, DiagnosisItem, Event, PlanJob, ReplanJob, StopKin
 use chrono::{Duration, NaiveDate};
 use std::collections::HashSet;
 
-/// Longest delay accepted, minutes.
-pub const MAX_DELAY_MINUTES: u32 = 24 * 60;
-
-/// Every problem of `confirmed` and `events` against the job (empty = fine).
+/// Every problem of `confirmed` against the job (empty = fine): it covers the trip's days
+/// and nights, every id resolves, every stop has its times. (The events and `now` are
+/// checked with the rest of the job, in [`crate::validate`].)
 pub fn validate(r: &ReplanJob) -> Vec<DiagnosisItem> {
     let mut out = Vec::new();
     let c = &r.job.catalog;
@@ -133,35 +132,6 @@ pub fn validate(r: &ReplanJob) -> Vec<DiagnosisItem> {
     for (i, f) in conf.fleet.iter().enumerate() {
         if !c.vehicles.iter().any(|v| v.id == f.vehicle) {
             out.push(unknown(format!("/confirmed/fleet/{i}/vehicle"), "vehicle", &f.vehicle, "catalog.vehicles"));
-        }
-    }
-    for (i, e) in r.events.iter().enumerate() {
-        let p = format!("/events/{i}");
-        match e {
-            Event::Delay { minutes } if *minutes > MAX_DELAY_MINUTES => out.push(DiagnosisItem::at(
-                "out_of_range",
-                format!("{p}/minutes"),
-                format!("a delay of {minutes} minutes is more than a day ({MAX_DELAY_MINUTES})"),
-            )),
-            Event::Closed { attraction, .. } if !c.attractions.iter().any(|a| &a.id == attraction) => {
-                out.push(unknown(format!("{p}/attraction"), "attraction", attraction, "catalog.attractions"))
-            }
-            Event::HotelUnavailable { hotel, .. } if !c.hotels.iter().any(|h| &h.id == hotel) => {
-                out.push(unknown(format!("{p}/hotel"), "hotel", hotel, "catalog.hotels"))
-            }
-            Event::VehicleUnavailable { vehicle, .. } if !c.vehicles.iter().any(|v| &v.id == vehicle) => {
-                out.push(unknown(format!("{p}/vehicle"), "vehicle", vehicle, "catalog.vehicles"))
-            }
-            _ => {}
-        }
-    }
-    for (name, value) in [("hotel_room_night", r.change_costs.hotel_room_night), ("vehicle", r.change_costs.vehicle)] {
-        if !value.is_finite() || value < 0.0 {
-            out.push(DiagnosisItem::at(
-                "negative",
-                format!("/change_costs/{name}"),
-                format!("change_costs.{name} must be a finite number of 0 or more (got {value})"),
-            ));
         }
     }
     out

@@ -93,7 +93,8 @@ pub fn run(r: &ReplanJob, job_id: &str, ctx: &SolveContext) -> JobResult {
             )];
             diagnosis.extend(crate::diagnose::infeasible(&prepared, ctx));
         }
-        return answer(job_id, outcome.status, None, diagnosis, Vec::new(), Some(outcome.figures));
+        let figures = SolverFigures { seconds: started.elapsed().as_secs_f64(), ..outcome.figures };
+        return answer(job_id, outcome.status, None, diagnosis, Vec::new(), Some(figures));
     };
     let (plan, changes) = stitch(r, &resume, &rest);
     let change_cost = round2(changes.iter().filter_map(|x| x.cost).sum());

@@ -15,12 +15,17 @@ use crate::rooming::{best_rooming, terms_on};
 use rayon::prelude::*;
 use std::time::Instant;
 
+/// Every problem applying the scenarios' ops in order finds (empty = every op applies).
+pub fn scenario_jobs_checked(job: &WhatifJob, limits: &crate::Limits) -> Vec<DiagnosisItem> {
+    scenario_jobs(job, limits).err().unwrap_or_default()
+}
+
 /// Every scenario's job (the base with its changes applied), or every problem found.
-pub fn scenario_jobs(job: &WhatifJob, ctx: &SolveContext) -> Result<Vec<PlanJob>, Vec<DiagnosisItem>> {
+pub fn scenario_jobs(job: &WhatifJob, limits: &crate::Limits) -> Result<Vec<PlanJob>, Vec<DiagnosisItem>> {
     let mut jobs = Vec::with_capacity(job.scenarios.len());
     let mut problems = Vec::new();
     for (i, s) in job.scenarios.iter().enumerate() {
-        match ops::apply(&job.base, s, &format!("/scenarios/{i}"), &ctx.limits) {
+        match ops::apply(&job.base, s, &format!("/scenarios/{i}"), limits) {
             Ok(j) => jobs.push(j),
             Err(p) => problems.extend(p),
         }
@@ -35,7 +40,7 @@ pub fn scenario_jobs(job: &WhatifJob, ctx: &SolveContext) -> Result<Vec<PlanJob>
 /// Runs a validated what-if job.
 pub fn run(job: &WhatifJob, job_id: &str, ctx: &SolveContext) -> JobResult {
     let started = Instant::now();
-    let jobs = match scenario_jobs(job, ctx) {
+    let jobs = match scenario_jobs(job, &ctx.limits) {
         Ok(j) => j,
         Err(problems) => return crate::result(job_id.to_string(), JobKind::Whatif, Status::Invalid, problems).into(),
     };
@@ -101,14 +106,15 @@ pub fn run(job: &WhatifJob, job_id: &str, ctx: &SolveContext) -> JobResult {
     })
 }
 
-/// `optimal` when every solve ended with a proof, `error` when one failed, else `feasible`.
+/// `optimal` when every solve ended with a proof, `error` when one failed, else `feasible`
+/// (a solve ran out of time, or a scenario was too large to build).
 fn overall(statuses: impl Iterator<Item = Status>, marginal_proven: bool, marginal_failed: bool) -> Status {
     let mut status = if marginal_proven { Status::Optimal } else { Status::Feasible };
     for s in statuses {
         match s {
             Status::Optimal | Status::Infeasible => {}
-            Status::Error | Status::Invalid => return Status::Error,
-            Status::Feasible | Status::Timeout => status = Status::Feasible,
+            Status::Error => return Status::Error,
+            Status::Feasible | Status::Timeout | Status::Invalid => status = Status::Feasible,
         }
     }
     if marginal_failed {
@@ -116,6 +122,24 @@ fn overall(statuses: impl Iterator<Item = Status>, marginal_proven: bool, margin
     } else {
         status
     }
+}
+
+/// Whether the budget leaves the optimum alone: the best plan without a budget keeps it
+/// (then it is also the best plan with it, and one more room is priced as without a budget).
+fn budget_is_slack(p: &Prepared, ctx: &SolveContext) -> bool {
+    let mut model = p.model.clone();
+    model.budget_total = None;
+    let free = Prepared {
+        model,
+        travel: p.travel.clone(),
+        rooming: p.rooming.clone(),
+        routes: p.routes.clone(),
+        fleets: p.fleets.clone(),
+    };
+    let o = planner::solve_prepared(&free, ctx, Instant::now());
+    let budget = p.model.budget_total.unwrap_or(f64::INFINITY);
+    // Lines are rounded to the cent; the budget is kept on the exact cost (within a cent per line).
+    o.status == Status::Optimal && o.plan.is_some_and(|q| q.costs.total <= budget - 0.01 * q.lines.len() as f64)
 }
 
 /// An allotment the base plan uses up: (night index, hotel id, room type, allotment).
@@ -170,18 +194,20 @@ pub fn with_one_more_room(job: &PlanJob, plan: &Plan, b: &Binding) -> PlanJob {
 /// Without a budget no solve is needed: the room only changes the rooming cost of that
 /// night at that hotel, by the same amount for every plan that sleeps there, and the base
 /// plan sleeps there and was the best of all; so the base plan with the cheaper rooming is
-/// the new optimum, and the saving is the rooming's. With a budget, a plan the budget ruled
-/// out could now fit, so the job is solved again (taking the base's routes).
+/// the new optimum, and the saving is the rooming's. So too when the budget is slack (the
+/// best plan without it keeps it). When the budget binds, a plan it ruled out could now
+/// fit, so the job is solved again (taking the base's routes).
 fn marginal_values(job: &PlanJob, plan: &Plan, p: &Prepared, ctx: &SolveContext) -> (Vec<MarginalValue>, bool, bool) {
     let bindings = binding_allotments(job, plan);
     let m = &p.model;
+    let budget_binds = m.budget_total.is_some() && !bindings.is_empty() && !budget_is_slack(p, ctx);
     let solved: Vec<Option<(Status, f64, f64)>> = bindings
         .par_iter()
         .map(|b| {
             let more = with_one_more_room(job, plan, b);
             let h = m.hotels.iter().position(|o| m.catalog().hotels[o.catalog].id == b.hotel)?;
             let now = p.rooming[b.night][h].as_ref().ok()?;
-            if m.budget_total.is_none() {
+            if !budget_binds {
                 let hotel = more.catalog.hotels.iter().find(|x| x.id == b.hotel)?;
                 let after = best_rooming(hotel, m.days[b.night].date, &m.rooming).ok()?;
                 let saving = now.cost - after.cost;

@@ -8,8 +8,8 @@ use crate::limits::Limits;
 use crate::validate::validate_plan;
 use chrono::{Duration, NaiveDate};
 
-/// Most days a scenario may shift the trip by (ten years).
-const MAX_SHIFT_DAYS: i64 = 3_660;
+/// Most days a scenario may shift the trip by (a year, as [`crate::validate`] allows).
+const MAX_SHIFT_DAYS: i64 = 366;
 
 /// The base job with the scenario's changes applied, or every problem found.
 pub fn apply(base: &PlanJob, scenario: &Scenario, at: &str, limits: &Limits) -> Result<PlanJob, Vec<DiagnosisItem>> {
@@ -62,24 +62,24 @@ fn apply_op(job: &mut PlanJob, op: &ScenarioOp, path: &str) -> Result<(), Vec<Di
         ScenarioOp::ScalePrice { hotel, vehicle, restaurant, attraction, factor } => {
             let named = [hotel, vehicle, restaurant, attraction].iter().filter(|x| x.is_some()).count();
             let mut problems = Vec::new();
-            if named == 0 {
+            if named != 1 {
                 problems.push(DiagnosisItem::at(
-                    "missing_field",
+                    "bad_value",
                     path,
-                    "scale_price names what to scale: one of hotel, vehicle, restaurant, attraction",
-                ));
-            } else if named > 1 {
-                problems.push(DiagnosisItem::at(
-                    "conflicting_fields",
-                    path,
-                    "scale_price names one supplier: only one of hotel, vehicle, restaurant, attraction",
+                    "scale_price names exactly one of hotel, vehicle, restaurant or attraction",
                 ));
             }
-            if !factor.is_finite() || *factor < 0.0 {
+            if !factor.is_finite() {
                 problems.push(DiagnosisItem::at(
-                    "out_of_range",
+                    "not_finite",
                     format!("{path}/factor"),
-                    format!("a price factor must be a finite number of 0 or more (got {factor})"),
+                    "a price factor must be a finite number",
+                ));
+            } else if *factor < 0.0 {
+                problems.push(DiagnosisItem::at(
+                    "negative",
+                    format!("{path}/factor"),
+                    format!("a price factor must not be negative (got {factor})"),
                 ));
             }
             if !problems.is_empty() {
@@ -154,7 +154,7 @@ fn apply_op(job: &mut PlanJob, op: &ScenarioOp, path: &str) -> Result<(), Vec<Di
                 return Err(vec![DiagnosisItem::at(
                     "out_of_range",
                     format!("{path}/days"),
-                    format!("a shift of {days} days is more than {MAX_SHIFT_DAYS} days"),
+                    format!("shift_dates by {days} days: at most a year either way"),
                 )]);
             }
             let t = &mut job.trip;

@@ -7,8 +7,55 @@
 
 use crate::model::TripModel;
 use crate::planner::{night_places, Prepared};
-use crate::rooming::{NightRooming, RoomingFailure};
+use crate::rooming::{best_rooming, terms_on, NightRooming, RoomingFailure};
 use crate::routes::{DayRoute, RouteStop};
+use rayon::prelude::*;
+
+/// The rooming table of `model`: a cell of the same hotel (as in the catalog), date and
+/// rooming list as one of `base` is taken from it; the others are solved (each distinct
+/// hotel and terms once, in parallel), as [`crate::planner::prepare`] would.
+pub fn rooming_table(base: &Prepared, model: &TripModel) -> Vec<Vec<Result<NightRooming, RoomingFailure>>> {
+    let b = &base.model;
+    let c = model.catalog();
+    let same_group = b.rooming == model.rooming;
+    let carried = |n: usize, h: usize| -> Option<Result<NightRooming, RoomingFailure>> {
+        let hotel = &c.hotels[model.hotels[h].catalog];
+        let bn = b.days.iter().position(|d| d.date == model.days[n].date).filter(|&bn| bn < b.nights())?;
+        let bh = b.hotels.iter().position(|o| b.catalog().hotels[o.catalog].id == hotel.id)?;
+        (same_group && json(&b.catalog().hotels[b.hotels[bh].catalog]) == json(hotel))
+            .then(|| base.rooming[bn][bh].clone())
+    };
+    let mut table: Vec<Vec<Option<Result<NightRooming, RoomingFailure>>>> =
+        (0..model.nights()).map(|n| (0..model.hotels.len()).map(|h| carried(n, h)).collect()).collect();
+    // The rest, each distinct (hotel, terms) once.
+    let key =
+        |n: usize, h: usize| (h, format!("{:?}", terms_on(&c.hotels[model.hotels[h].catalog], model.days[n].date)));
+    let mut todo: Vec<((usize, String), (usize, usize))> = Vec::new();
+    let mut slot: Vec<Vec<usize>> = vec![vec![usize::MAX; model.hotels.len()]; table.len()];
+    for (n, row) in table.iter().enumerate() {
+        for (h, cell) in row.iter().enumerate() {
+            if cell.is_none() {
+                let k = key(n, h);
+                slot[n][h] = todo.iter().position(|(x, _)| *x == k).unwrap_or_else(|| {
+                    todo.push((k, (n, h)));
+                    todo.len() - 1
+                });
+            }
+        }
+    }
+    let solved: Vec<Result<NightRooming, RoomingFailure>> = todo
+        .par_iter()
+        .map(|&(_, (n, h))| best_rooming(&c.hotels[model.hotels[h].catalog], model.days[n].date, &model.rooming))
+        .collect();
+    for (n, row) in table.iter_mut().enumerate() {
+        for (h, cell) in row.iter_mut().enumerate() {
+            if cell.is_none() {
+                *cell = Some(solved[slot[n][h]].clone());
+            }
+        }
+    }
+    table.into_iter().map(|row| row.into_iter().map(|c| c.expect("filled")).collect()).collect()
+}
 
 /// Whether `model` (with its rooming table) would search the same day routes over the same
 /// travel matrix as `base`.
