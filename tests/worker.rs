@@ -453,7 +453,9 @@ fn a_memory_alarm_stalls_confirms_and_the_job_is_not_acked_until_its_result_is_c
     scenario(async {
         let tag = unique();
         let mut client = Client::fresh().await;
-        let (var, value) = slow("1");
+        // The solve must outlast raising the alarm (rabbitmqctl can take seconds on a busy
+        // machine), or the result is confirmed before the alarm and nothing stalls.
+        let (var, value) = slow("5");
         let worker = Worker::start(&[("JIDIAO_CONFIRM_TIMEOUT_S", "1"), (var, value.as_str())]);
         let (id, text) = slow_job(&tag);
         client.submit(JOBS, &id, text.as_bytes()).await;

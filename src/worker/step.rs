@@ -14,8 +14,9 @@
 //! The body's `job_id` wins over the `message_id` property; the `message_id`
 //! names a result only when the body has no readable `job_id`.
 
+use jidiao_solver::contract::JobResult;
 use jidiao_solver::contract::{DiagnosisItem, JobKind, PlanResult, Status};
-use jidiao_solver::{parse, result, run_parsed, SolveContext};
+use jidiao_solver::{parse, result, run_parsed_document, SolveContext};
 use serde_json::Value;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -185,7 +186,7 @@ pub fn open(body: &[u8], props: &JobProps, cfg: &StepConfig) -> Opened {
 pub fn finish(opened: Opened, props: &JobProps, cfg: &StepConfig) -> StepOutcome {
     let Opened { job_id, kind, body } = opened;
     let value = match body {
-        Body::Answered(result) => return answered(*result, &job_id),
+        Body::Answered(result) => return answered((*result).into(), &job_id),
         Body::Json(value) => value,
     };
     let mut ctx = cfg.solve.clone();
@@ -202,8 +203,10 @@ pub fn finish(opened: Opened, props: &JobProps, cfg: &StepConfig) -> StepOutcome
             }
         }
         match parse::parse_value(&value) {
-            Ok(job) => run_parsed(&job, &ctx),
-            Err(rejected) => result(rejected.job_id, rejected.kind.unwrap_or(kind), Status::Invalid, rejected.problems),
+            Ok(job) => run_parsed_document(&job, &ctx),
+            Err(rejected) => {
+                result(rejected.job_id, rejected.kind.unwrap_or(kind), Status::Invalid, rejected.problems).into()
+            }
         }
     }));
     match solved {
@@ -250,15 +253,15 @@ pub fn failed_attempt(
     }
 }
 
-fn answered(mut result: PlanResult, job_id: &str) -> StepOutcome {
-    if result.job_id.is_empty() {
-        result.job_id = job_id.to_string();
+fn answered(mut result: JobResult, job_id: &str) -> StepOutcome {
+    if result.job_id().is_empty() {
+        result.set_job_id(job_id.to_string());
     }
     StepOutcome {
-        job_id: result.job_id.clone(),
-        kind: result.kind,
-        status: result.status,
-        routing_key: routing_key(result.kind, result.status),
+        job_id: result.job_id().to_string(),
+        kind: result.kind(),
+        status: result.status(),
+        routing_key: routing_key(result.kind(), result.status()),
         result_json: Some(to_json(&result)),
         ack: AckDecision::Ack,
         failure: None,
@@ -270,11 +273,11 @@ pub fn routing_key(kind: JobKind, status: Status) -> String {
     format!("result.{}.{}", kind.as_str(), status.as_str())
 }
 
-fn to_json(result: &PlanResult) -> Vec<u8> {
+fn to_json<R: serde::Serialize + ResultHead>(result: &R) -> Vec<u8> {
     serde_json::to_vec(result).unwrap_or_else(|e| {
         let fallback = jidiao_solver::result(
-            result.job_id.clone(),
-            result.kind,
+            result.head().0,
+            result.head().1,
             Status::Error,
             vec![DiagnosisItem::general("unserialisable", format!("the result could not be written: {e}"))],
         );
@@ -284,6 +287,23 @@ fn to_json(result: &PlanResult) -> Vec<u8> {
 
 fn kind_named(name: &str) -> Option<JobKind> {
     [JobKind::Plan, JobKind::Batch, JobKind::Whatif, JobKind::Replan].into_iter().find(|k| k.as_str() == name)
+}
+
+/// The job id and kind of any result document, for the fallback result.
+trait ResultHead {
+    fn head(&self) -> (String, JobKind);
+}
+
+impl ResultHead for PlanResult {
+    fn head(&self) -> (String, JobKind) {
+        (self.job_id.clone(), self.kind)
+    }
+}
+
+impl ResultHead for JobResult {
+    fn head(&self) -> (String, JobKind) {
+        (self.job_id().to_string(), self.kind())
+    }
 }
 
 #[cfg(test)]
