@@ -148,16 +148,7 @@ fn hotels(p: &Prepared, out: &mut Vec<Finding>) {
                         .collect::<Vec<_>>()
                         .join(", ");
                     details.push(format!("{} {sold} and needs {needs}", hotel.id));
-                    let ops: Vec<RelaxOp> = e
-                        .short
-                        .iter()
-                        .map(|s| RelaxOp::SetAllotment {
-                            hotel: hotel.id.clone(),
-                            kind: hotel.rooms[s.room].kind.clone(),
-                            date: crate::contract::Date(date),
-                            rooms: s.needed,
-                        })
-                        .collect();
+                    let ops: Vec<RelaxOp> = e.allotment_ops(hotel, date);
                     let extra = e.extra_rooms();
                     if best.as_ref().is_none_or(|b| extra < b.0) {
                         best = Some((extra, h, ops));

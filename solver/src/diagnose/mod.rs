@@ -285,16 +285,7 @@ fn elastic(p: &Prepared, ctx: &SolveContext, deadline: Instant) -> Option<Elasti
         }
         let hotel = &c.hotels[m.hotels[h].catalog];
         let date = m.days[n].date;
-        let night_ops: Vec<RelaxOp> = r
-            .short
-            .iter()
-            .map(|s| RelaxOp::SetAllotment {
-                hotel: hotel.id.clone(),
-                kind: hotel.rooms[s.room].kind.clone(),
-                date: crate::contract::Date(date),
-                rooms: s.needed,
-            })
-            .collect();
+        let night_ops: Vec<RelaxOp> = r.allotment_ops(hotel, date);
         let what = r
             .short
             .iter()

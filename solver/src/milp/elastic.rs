@@ -54,6 +54,24 @@ pub struct ElasticRooming {
 }
 
 impl ElasticRooming {
+    /// The relaxation that makes this rooming fit: each short room type's allotment that night
+    /// raised to what the rooming needs.
+    pub fn allotment_ops(
+        &self,
+        hotel: &crate::contract::Hotel,
+        date: chrono::NaiveDate,
+    ) -> Vec<crate::contract::RelaxOp> {
+        self.short
+            .iter()
+            .map(|s| crate::contract::RelaxOp::SetAllotment {
+                hotel: hotel.id.clone(),
+                kind: hotel.rooms[s.room].kind.clone(),
+                date: crate::contract::Date(date),
+                rooms: s.needed,
+            })
+            .collect()
+    }
+
     /// Rooms needed beyond allotments.
     pub fn extra_rooms(&self) -> u32 {
         self.short.iter().map(|s| s.needed - s.allotment).sum()
