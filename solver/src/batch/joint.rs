@@ -16,7 +16,7 @@ use crate::contract::{Booked, Catalog, ChangeCosts};
 use crate::contract::{Plan, StopKind};
 use crate::fleet::Fleet;
 use crate::milp::highs::{solve_from, Col, MilpOutcome, MilpSettings};
-use crate::milp::plan::{fixed_cost, PlanChoice};
+use crate::milp::plan::{fixed_cost, keep_best, price_one, PlanChoice, PricedRoute};
 use crate::planner::Prepared;
 use crate::rooming::NightRooming;
 use crate::routes::RouteStop;
@@ -50,14 +50,6 @@ pub struct GroupInput<'a> {
     pub start: Option<&'a Plan>,
 }
 
-/// A priced route column for one fleet.
-#[derive(Clone, Debug)]
-struct Column {
-    route: usize,
-    cost: f64,
-    objective: f64,
-}
-
 /// A planned group's choices.
 #[derive(Clone, Debug)]
 pub struct GroupChoice {
@@ -84,7 +76,7 @@ pub struct JointAnswer {
     pub bound: f64,
     /// Optimality proven within the gap.
     pub proven: bool,
-    /// Columns.
+    /// PricedRoutes.
     pub variables: u64,
     /// Rows.
     pub constraints: u64,
@@ -95,19 +87,14 @@ pub struct JointAnswer {
 /// The route columns of one fleet: per (start, end, attraction set, contested meals) the
 /// best route (all cost/objective Pareto-best ones under a budget). Routes with the same
 /// key use the same shared resources, so the reduction is exact.
-fn price_columns(p: &Prepared, fleet: &Fleet, contested: &HashSet<MealKey>) -> Vec<Vec<Column>> {
+fn price_columns(p: &Prepared, fleet: &Fleet, contested: &HashSet<MealKey>) -> Vec<Vec<PricedRoute>> {
     let model = &p.model;
     p.routes
         .iter()
         .map(|day| {
             type Key = (usize, usize, u128, Vec<usize>);
-            let mut by_key: BTreeMap<Key, Vec<Column>> = BTreeMap::new();
+            let mut by_key: BTreeMap<Key, Vec<PricedRoute>> = BTreeMap::new();
             for (i, r) in day.iter().enumerate() {
-                let before = model.days[r.day].driven;
-                let cost = r.ticket_cost
-                    + r.meal_cost
-                    + fleet.distance_cost(&model.vehicles, r.km + before.km, r.toll + before.toll);
-                let objective = cost - r.value + model.drive_penalty_per_minute * r.drive_minutes as f64;
                 let meals: Vec<usize> = r
                     .stops
                     .iter()
@@ -119,24 +106,11 @@ fn price_columns(p: &Prepared, fleet: &Fleet, contested: &HashSet<MealKey>) -> V
                         RouteStop::Attraction(_) => None,
                     })
                     .collect();
-                by_key.entry((r.start, r.end, r.set, meals)).or_default().push(Column { route: i, cost, objective });
+                by_key.entry((r.start, r.end, r.set, meals)).or_default().push(price_one(model, fleet, i, r));
             }
             let mut kept = Vec::new();
-            for (_, mut v) in by_key {
-                v.sort_by(|a, b| {
-                    a.objective.total_cmp(&b.objective).then(a.cost.total_cmp(&b.cost)).then(a.route.cmp(&b.route))
-                });
-                if model.budget_total.is_none() {
-                    kept.push(v[0].clone());
-                } else {
-                    let mut best_cost = f64::INFINITY;
-                    for c in v {
-                        if c.cost < best_cost - 1e-9 {
-                            best_cost = c.cost;
-                            kept.push(c);
-                        }
-                    }
-                }
+            for (_, v) in by_key {
+                keep_best(v, model.budget_total.is_some(), &mut kept);
             }
             kept
         })
@@ -161,7 +135,7 @@ struct GroupVars {
     drops: Vec<(Col, f64)>,
     planned: Col,
     fleet: Vec<Col>,
-    columns: Vec<Vec<Vec<Column>>>,
+    columns: Vec<Vec<Vec<PricedRoute>>>,
     x: Vec<Vec<Vec<Col>>>,
     w: Vec<Vec<Vec<Col>>>,
 }
@@ -193,7 +167,7 @@ pub fn solve_joint(
         objective -= g.unplanned_penalty * planned.var;
         offset += g.unplanned_penalty;
         let fleet: Vec<Col> = p.fleets.iter().map(|_| Col::add(&mut vars, variable().binary())).collect();
-        let columns: Vec<Vec<Vec<Column>>> = p.fleets.iter().map(|f| price_columns(p, f, contested)).collect();
+        let columns: Vec<Vec<Vec<PricedRoute>>> = p.fleets.iter().map(|f| price_columns(p, f, contested)).collect();
         let x: Vec<Vec<Vec<Col>>> = columns
             .iter()
             .map(|days| {

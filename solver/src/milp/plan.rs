@@ -110,6 +110,33 @@ pub fn fixed_cost(model: &TripModel, fleet: &Fleet) -> f64 {
     fleet.day_rate(&model.vehicles) * days + model.guide_day_fee * days + model.fees_total
 }
 
+/// Prices route `i` of a day for a fleet: cost (tickets, meals, the fleet's distance cost and
+/// tolls, counting what the day had already driven) and objective (cost - value + drive penalty).
+pub fn price_one(model: &TripModel, fleet: &Fleet, i: usize, r: &DayRoute) -> PricedRoute {
+    let before = model.days[r.day].driven;
+    let cost =
+        r.ticket_cost + r.meal_cost + fleet.distance_cost(&model.vehicles, r.km + before.km, r.toll + before.toll);
+    let objective = cost - r.value + model.drive_penalty_per_minute * r.drive_minutes as f64;
+    PricedRoute { route: i, cost, objective }
+}
+
+/// Of the priced routes sharing one key, keeps the best by objective; with a budget, every
+/// route on the (objective, cost) Pareto front, since a dearer objective may be needed to fit.
+pub fn keep_best(mut v: Vec<PricedRoute>, with_budget: bool, kept: &mut Vec<PricedRoute>) {
+    v.sort_by(|a, b| a.objective.total_cmp(&b.objective).then(a.cost.total_cmp(&b.cost)).then(a.route.cmp(&b.route)));
+    if !with_budget {
+        kept.extend(v.first().copied());
+        return;
+    }
+    let mut best_cost = f64::INFINITY;
+    for p in v {
+        if p.cost < best_cost - 1e-9 {
+            best_cost = p.cost;
+            kept.push(p);
+        }
+    }
+}
+
 /// Prices the routes of each day for a fleet and keeps, per (start, end, attraction set),
 /// the best one (all Pareto-best in cost and objective when a budget binds).
 pub fn price_routes(model: &TripModel, fleet: &Fleet, routes: &[Vec<DayRoute>]) -> Vec<Vec<PricedRoute>> {
@@ -118,29 +145,11 @@ pub fn price_routes(model: &TripModel, fleet: &Fleet, routes: &[Vec<DayRoute>]) 
         .map(|day| {
             let mut by_key: BTreeMap<(usize, usize, u128), Vec<PricedRoute>> = BTreeMap::new();
             for (i, r) in day.iter().enumerate() {
-                let before = model.days[r.day].driven;
-                let cost = r.ticket_cost
-                    + r.meal_cost
-                    + fleet.distance_cost(&model.vehicles, r.km + before.km, r.toll + before.toll);
-                let objective = cost - r.value + model.drive_penalty_per_minute * r.drive_minutes as f64;
-                by_key.entry((r.start, r.end, r.set)).or_default().push(PricedRoute { route: i, cost, objective });
+                by_key.entry((r.start, r.end, r.set)).or_default().push(price_one(model, fleet, i, r));
             }
             let mut kept = Vec::new();
-            for (_, mut v) in by_key {
-                v.sort_by(|a, b| {
-                    a.objective.total_cmp(&b.objective).then(a.cost.total_cmp(&b.cost)).then(a.route.cmp(&b.route))
-                });
-                if model.budget_total.is_none() {
-                    kept.push(v[0]);
-                } else {
-                    let mut best_cost = f64::INFINITY;
-                    for p in v {
-                        if p.cost < best_cost - 1e-9 {
-                            best_cost = p.cost;
-                            kept.push(p);
-                        }
-                    }
-                }
+            for (_, v) in by_key {
+                keep_best(v, model.budget_total.is_some(), &mut kept);
             }
             kept
         })
