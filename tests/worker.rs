@@ -94,6 +94,41 @@ fn every_fixture_round_trips_to_the_plan_run_job_gives() {
 }
 
 #[test]
+fn a_batch_job_reports_its_progress_in_metrics_and_logs_and_gets_its_result() {
+    scenario(async {
+        let tag = unique();
+        let mut client = Client::fresh().await;
+        let worker = Worker::start(&[]);
+        let (id, text) = batch_fixture("yunnan-3-groups", &tag);
+        let mut job: Value = serde_json::from_str(&text).unwrap();
+        job["options"]["time_limit_s"] = Value::from(20);
+        client.submit(JOBS, &id, job.to_string().as_bytes()).await;
+        let got = client.result_for(&id, Duration::from_secs(240)).await;
+        assert_eq!(got.body["kind"], "batch", "{}", got.body);
+        assert_eq!(got.routing_key, format!("result.batch.{}", got.status()));
+        // A solve stopped by its time limit still answers (`feasible` or `timeout`).
+        assert!(matches!(got.status(), "optimal" | "feasible" | "timeout"), "{}", got.body);
+        assert_eq!(got.body["groups"].as_array().map(Vec::len), Some(3));
+        // The step ends (and the gauges are final) before the result is published.
+        assert_eq!(worker.metric("jidiao_batch_groups_total"), 3.0);
+        assert_eq!(worker.metric("jidiao_batch_groups_done"), 3.0);
+        assert_eq!(worker.metric("jidiao_batch_running"), 0.0);
+        let log = worker.log_text();
+        let progress: Vec<&str> = log.lines().filter(|l| l.contains("batch progress")).collect();
+        let logged = |what: &str| progress.iter().any(|l| l.contains(what));
+        assert!(
+            logged(r#"phase="groups" done=0 total=3"#)
+                && logged(r#"phase="groups" done=3 total=3"#)
+                && logged(r#"phase="done""#),
+            "progress lines for the start, all groups planned alone, and the end:\n{log}"
+        );
+        let job_id = format!("job_id=\"{id}\"");
+        assert!(progress.iter().all(|l| l.contains(&job_id)), "every progress line names the job:\n{log}");
+        assert_eq!(client.ready(JOBS).await, 0);
+    });
+}
+
+#[test]
 fn reply_to_gets_the_result_and_the_body_job_id_wins() {
     scenario(async {
         let tag = unique();

@@ -48,6 +48,8 @@ pub struct SolveContext {
     pub limits: Limits,
     /// Use reduced-cost fixing when a job has more day routes than this.
     pub rc_fixing_above_routes: usize,
+    /// Where long solves (batches) report their progress; `None` = nowhere.
+    pub progress: Option<crate::progress::ProgressSink>,
 }
 
 impl Default for SolveContext {
@@ -57,6 +59,7 @@ impl Default for SolveContext {
             mip_gap: 0.0,
             limits: Limits::default(),
             rc_fixing_above_routes: RC_FIXING_ABOVE_ROUTES,
+            progress: None,
         }
     }
 }

@@ -9,6 +9,8 @@ use jidiao_solver::{run_parsed_document, Limits, SolveContext};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+pub mod progress_bar;
+
 /// jidiao: the cheapest tour plan that works on the ground, proven and itemised.
 #[derive(Parser, Debug)]
 #[command(name = "jidiao", version, about)]
@@ -48,24 +50,36 @@ pub struct GenArgs {
     /// Trip days (2-15).
     #[arg(long, default_value_t = 6)]
     days: u32,
-    /// Cities on the route (1-6).
-    #[arg(long, default_value_t = 3)]
-    cities: u32,
-    /// Attractions (5-80).
-    #[arg(long, default_value_t = 20)]
-    attractions: u32,
-    /// Hotels (3-60).
-    #[arg(long, default_value_t = 15)]
-    hotels: u32,
+    /// Cities on the route (1-6; default 3; with --groups: towns on the road, 2-8, default 6).
+    #[arg(long)]
+    cities: Option<u32>,
+    /// Attractions (5-80; default 20; with --groups default 48).
+    #[arg(long)]
+    attractions: Option<u32>,
+    /// Hotels (3-60; default 15; with --groups default 60).
+    #[arg(long)]
+    hotels: Option<u32>,
     /// Restaurants per city.
     #[arg(long, default_value_t = 3)]
     restaurants_per_city: u32,
-    /// Vehicle types (1-5).
-    #[arg(long, default_value_t = 3)]
-    vehicle_types: u32,
+    /// Vehicle types (1-5; default 3; with --groups 1-50, default 20).
+    #[arg(long)]
+    vehicle_types: Option<u32>,
     /// Paying travellers (2-60).
     #[arg(long, default_value_t = 32)]
     pax: u32,
+    /// Emit a `batch` job of this many groups on one shared catalog (flags below).
+    #[arg(long)]
+    groups: Option<u32>,
+    /// With --groups: nights of every trip (1-14).
+    #[arg(long, default_value_t = 7)]
+    nights: u32,
+    /// With --groups: share of the peak's groups the good-value hotels and coaches can take (lower is tighter).
+    #[arg(long, default_value_t = 0.5)]
+    tight: f64,
+    /// With --groups: share of the groups with a `current` booking (0-1).
+    #[arg(long, default_value_t = 0.3)]
+    current_share: f64,
     /// Random seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -164,16 +178,33 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Gen(g) => {
-            let size = jidiao_solver::generate::GenSize {
-                days: g.days,
-                cities: g.cities,
-                attractions: g.attractions,
-                hotels: g.hotels,
-                restaurants_per_city: g.restaurants_per_city,
-                vehicle_types: g.vehicle_types,
-                pax: g.pax,
+            let job = if let Some(groups) = g.groups {
+                let d = jidiao_solver::generate_batch::BatchGenSize::standard(groups);
+                let size = jidiao_solver::generate_batch::BatchGenSize {
+                    groups,
+                    nights: g.nights,
+                    cities: g.cities.unwrap_or(d.cities),
+                    attractions: g.attractions.unwrap_or(d.attractions),
+                    hotels: g.hotels.unwrap_or(d.hotels),
+                    restaurants_per_city: g.restaurants_per_city,
+                    vehicle_types: g.vehicle_types.unwrap_or(d.vehicle_types),
+                    tight: g.tight,
+                    current_share: g.current_share,
+                };
+                jidiao_solver::generate_batch::generate_batch(&size, g.seed)
+            } else {
+                let size = jidiao_solver::generate::GenSize {
+                    days: g.days,
+                    cities: g.cities.unwrap_or(3),
+                    attractions: g.attractions.unwrap_or(20),
+                    hotels: g.hotels.unwrap_or(15),
+                    restaurants_per_city: g.restaurants_per_city,
+                    vehicle_types: g.vehicle_types.unwrap_or(3),
+                    pax: g.pax,
+                };
+                jidiao_solver::generate::generate(&size, g.seed)
             };
-            let job = serde_json::to_string_pretty(&jidiao_solver::generate::generate(&size, g.seed))?;
+            let job = serde_json::to_string_pretty(&job)?;
             match &g.out {
                 Some(out) => std::fs::write(out, format!("{job}\n"))
                     .with_context(|| format!("cannot write {}", out.display()))?,
@@ -210,6 +241,9 @@ fn solve(args: &SolveArgs, expected: JobKind) -> Result<ExitCode> {
                     job.kind.as_str()
                 );
             }
+            // A batch shows its progress on stderr (a terminal only); cleared when dropped.
+            let bar = (job.kind == JobKind::Batch).then(progress_bar::BatchBar::stderr);
+            let ctx = SolveContext { progress: bar.as_ref().map(progress_bar::BatchBar::sink), ..ctx };
             run_parsed_document(&job, &ctx)
         }
         Err(rejected) => {

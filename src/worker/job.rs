@@ -5,6 +5,7 @@
 
 use super::amqp::{job_props, sent_at};
 use super::metrics::{Metrics, QueueLabel, ReasonLabels, StatusLabels, TargetLabel};
+use super::progress::BatchProgress;
 use super::publish::{Publisher, ResultMessage};
 use super::step::{self, AckDecision, Failure, StepConfig, StepOutcome};
 use super::tracker::Guard;
@@ -70,7 +71,9 @@ pub async fn handle(
             span.record("job_id", opened.job_id());
             let _ = identity.set((opened.job_id().to_string(), opened.kind()));
             info!(bytes = data.len(), redelivered = props.redelivered, "job started");
-            step::finish(opened, &props, &ctx.step)
+            // Batches report progress (log lines, `jidiao_batch_*` gauges) until they return.
+            let batch = (opened.kind() == JobKind::Batch).then(|| BatchProgress::start(ctx.metrics.clone()));
+            step::finish(opened, &props, &ctx.step, batch.as_ref().map(BatchProgress::sink))
         })
     };
     async move {

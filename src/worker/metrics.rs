@@ -10,6 +10,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
+use std::sync::atomic::AtomicU64;
 
 /// Label: the queue a job came from.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -73,6 +74,17 @@ pub struct Metrics {
     pub blocked: Gauge,
     /// Connections opened after the first.
     pub reconnects: Counter,
+    /// Batch solves in progress.
+    pub batch_running: Gauge,
+    /// Groups of the last reporting batch planned alone so far.
+    pub batch_groups_done: Gauge,
+    /// Groups of the last reporting batch.
+    pub batch_groups_total: Gauge,
+    /// Candidate plans (columns) the last reporting batch has generated.
+    pub batch_columns: Gauge,
+    /// Relative gap between the best batch objective and the bound of the last reporting
+    /// batch; NaN until both are known.
+    pub batch_gap: Gauge<f64, AtomicU64>,
 }
 
 fn seconds_histogram() -> Histogram {
@@ -95,6 +107,11 @@ impl Default for Metrics {
             consuming: Gauge::default(),
             blocked: Gauge::default(),
             reconnects: Counter::default(),
+            batch_running: Gauge::default(),
+            batch_groups_done: Gauge::default(),
+            batch_groups_total: Gauge::default(),
+            batch_columns: Gauge::default(),
+            batch_gap: Gauge::default(),
             registry: Registry::default(),
         };
         registry.register("jobs_received", "Jobs delivered to this worker", m.received.clone());
@@ -109,6 +126,15 @@ impl Default for Metrics {
         registry.register("consuming", "1 while consuming both job queues", m.consuming.clone());
         registry.register("blocked", "1 while the broker blocks the connection", m.blocked.clone());
         registry.register("reconnects", "Connections opened after the first", m.reconnects.clone());
+        registry.register("batch_running", "Batch solves in progress", m.batch_running.clone());
+        registry.register(
+            "batch_groups_done",
+            "Groups planned alone (last reporting batch)",
+            m.batch_groups_done.clone(),
+        );
+        registry.register("batch_groups_total", "Groups of the last reporting batch", m.batch_groups_total.clone());
+        registry.register("batch_columns", "Candidate plans generated (last reporting batch)", m.batch_columns.clone());
+        registry.register("batch_gap", "Relative gap objective-bound (last reporting batch)", m.batch_gap.clone());
         Metrics { registry, ..m }
     }
 }

@@ -11,12 +11,13 @@
 //! - [`session`]: one connection: channels, QoS, consumers, drain on shutdown.
 //! - [`run`]: reconnect with back-off until shutdown.
 //! - [`metrics`], [`http`]: Prometheus metrics, `/metrics`, `/livez`, `/readyz`.
+//! - [`progress`]: a batch solve's progress as throttled log lines and `jidiao_batch_*` gauges.
 //! - [`submit`]: `jidiao submit`, the RPC client.
 //!
 //! Invariants: the solver never runs on the async runtime (it would starve
 //! lapin's heartbeats); a job is acknowledged only after its result is
 //! confirmed by the broker; nothing here reaches into `jidiao-solver`'s
-//! internals beyond `parse`, `run_parsed` and `result`.
+//! internals beyond `parse`, `run_parsed`, `result` and `progress` (the batch progress sink).
 
 pub mod amqp;
 pub mod backoff;
@@ -24,6 +25,7 @@ pub mod config;
 pub mod http;
 pub mod job;
 pub mod metrics;
+pub mod progress;
 pub mod publish;
 pub mod run;
 pub mod session;

@@ -16,6 +16,7 @@
 
 use jidiao_solver::contract::JobResult;
 use jidiao_solver::contract::{DiagnosisItem, JobKind, PlanResult, Status};
+use jidiao_solver::progress::ProgressSink;
 use jidiao_solver::{parse, result, run_parsed_document, SolveContext};
 use serde_json::Value;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -132,7 +133,7 @@ impl Opened {
 /// halves itself, to name the job in its log span between them).
 #[cfg(test)]
 pub fn step(body: &[u8], props: &JobProps, cfg: &StepConfig) -> StepOutcome {
-    finish(open(body, props, cfg), props, cfg)
+    finish(open(body, props, cfg), props, cfg, None)
 }
 
 /// Reads a message: size limit, encoding, JSON. Cheap next to a solve.
@@ -182,14 +183,18 @@ pub fn open(body: &[u8], props: &JobProps, cfg: &StepConfig) -> Opened {
     }
 }
 
-/// Solves an opened message, a panic included, and decides ack or requeue.
-pub fn finish(opened: Opened, props: &JobProps, cfg: &StepConfig) -> StepOutcome {
+/// Solves an opened message, a panic included, and decides ack or requeue. `progress`
+/// receives the progress of long solves (batches).
+pub fn finish(opened: Opened, props: &JobProps, cfg: &StepConfig, progress: Option<ProgressSink>) -> StepOutcome {
     let Opened { job_id, kind, body } = opened;
     let value = match body {
         Body::Answered(result) => return answered((*result).into(), &job_id),
         Body::Json(value) => value,
     };
     let mut ctx = cfg.solve.clone();
+    if progress.is_some() {
+        ctx.progress = progress;
+    }
     if let Some(cap) = props.time_limit_s.filter(|t| t.is_finite() && *t > 0.0) {
         ctx.time_limit_s = ctx.time_limit_s.min(cap);
     }

@@ -102,6 +102,13 @@ pub fn fixture(name: &str, tag: &str) -> (String, String) {
     with_job_id(&text, tag)
 }
 
+/// A `fixtures/batch/` job with a fresh job id: (job id, JSON text).
+pub fn batch_fixture(name: &str, tag: &str) -> (String, String) {
+    let path = format!("{}/fixtures/batch/{name}.job.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    with_job_id(&text, tag)
+}
+
 /// `text` with its job id suffixed by `tag`: (job id, JSON text).
 pub fn with_job_id(text: &str, tag: &str) -> (String, String) {
     let mut job: Value = serde_json::from_str(text).unwrap();

@@ -1,34 +1,51 @@
 //! `batch`: many groups planned together on one catalog, sharing hotel allotments,
 //! vehicles, restaurant seats and guides (旺季夜间统筹).
 //!
-//! This first version is exact: each group is prepared (and planned alone, for its own
-//! feasibility and diagnosis) in parallel, then one joint MILP ([`joint`]) chooses every
-//! group's fleet, day routes, hotels and rooming together under the shared capacities,
-//! with change costs against `current`. A group that cannot be planned on its own comes
-//! back with its own diagnosis; a group the shared inventory cannot take is left unplanned
-//! (the MILP is elastic) and comes back `infeasible`, naming the full resources and the
-//! groups that hold them. Pure: no I/O.
+//! Each group is prepared and planned alone in parallel (for its own feasibility,
+//! diagnosis and lower bound). Then a decomposition ([`colgen`]): column generation over
+//! the groups' plans priced by the master LP's duals, with a Lagrangian lower bound valid
+//! for the whole batch, and a choice of one plan per group that fits the shared
+//! capacities ([`master`]). A batch small enough then gets the exact joint MILP
+//! ([`joint`]) for the gap left, started from those plans. A group that cannot be planned
+//! on its own comes back with its own diagnosis; a group the shared inventory cannot take
+//! is left unplanned (the models are elastic) and comes back `infeasible`, naming the
+//! full resources and the groups that hold them. Pure: no I/O.
 
+pub mod block;
 pub mod check;
+pub mod colgen;
 pub mod joint;
+pub mod master;
 pub mod options;
+pub mod pricing;
+pub mod resource;
 pub mod result;
 
 use crate::contract::{BatchJob, Change, DiagnosisItem, FleetUse, JobKind, Night, Plan, SolverFigures, Status, SCHEMA};
 use crate::milp::highs::MilpSettings;
 use crate::planner::{prepare, solve_prepared, PlanOutcome, Prepared, SolveContext};
+use crate::progress::{Phase, Progress};
 use crate::rooming::{terms_on, NightRooming};
+use block::{price_columns, GroupChoice, GroupInput};
 use check::{group_job, meal_covers, resource_users};
-use joint::{solve_joint, GroupInput, MealKey};
+use colgen::{decompose, Budget, Decomposition};
+use joint::solve_joint;
 use options::rooming_options;
+use pricing::PricingTerms;
 use rayon::prelude::*;
+use resource::MealKey;
 use result::{BatchGroupResult, BatchResult, BatchTotals};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// Objective charged for leaving a plannable group unplanned: this plus ten times the
 /// size of its own optimum, so the joint model plans as many groups as it can first.
 pub const UNPLANNED_PENALTY: f64 = 1e6;
+
+/// Batches whose joint MILP has at most this many route and rooming columns get it, after
+/// the decomposition, to close the gap exactly (the joint bound is valid for the batch).
+pub const JOINT_MAX_COLUMNS: usize = 60_000;
 
 /// One group prepared and planned alone.
 struct Solo {
@@ -67,7 +84,30 @@ fn units(r: &crate::model::Rooming) -> u32 {
 pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
     let started = Instant::now();
     let n = job.groups.len();
-    let solos: Vec<Solo> = (0..n).into_par_iter().map(|g| plan_alone(job, g, ctx)).collect();
+    let report = |phase: Phase, done: u64, total: u64| {
+        if let Some(sink) = &ctx.progress {
+            let p = Progress {
+                phase,
+                done,
+                total,
+                columns: 0,
+                objective: None,
+                bound: None,
+                seconds: started.elapsed().as_secs_f64(),
+            };
+            sink.report(&p);
+        }
+    };
+    let planned_alone = AtomicU64::new(0);
+    report(Phase::Groups, 0, n as u64);
+    let solos: Vec<Solo> = (0..n)
+        .into_par_iter()
+        .map(|g| {
+            let solo = plan_alone(job, g, ctx);
+            report(Phase::Groups, planned_alone.fetch_add(1, Ordering::Relaxed) + 1, n as u64);
+            solo
+        })
+        .collect();
     let plannable: Vec<usize> = (0..n)
         .filter(|&g| {
             matches!(solos[g].outcome.status, Status::Optimal | Status::Feasible) && solos[g].prepared.is_some()
@@ -95,7 +135,7 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
             for r in day {
                 for s in &r.stops {
                     if let crate::routes::RouteStop::Meal { restaurant, meal } = *s {
-                        meals.insert(joint::meal_key(p, d, restaurant, meal));
+                        meals.insert(block::meal_key(p, d, restaurant, meal));
                     }
                 }
             }
@@ -148,16 +188,9 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
         option_table.insert(key, opts);
     }
 
-    // Start from the groups' own plans, taken in job order while they fit together.
-    let mut starts: Vec<Option<&Plan>> = vec![None; n];
-    for &g in &plannable {
-        starts[g] = solos[g].outcome.plan.as_ref();
-        if resource_users(job, &starts).iter().any(|(u, _)| u.used > u.capacity) {
-            starts[g] = None;
-        }
-    }
+    let terms = PricingTerms { catalog: &job.catalog, contested: &contested_meals, costs: &job.change_costs };
     let inputs: Vec<GroupInput<'_>> = plannable
-        .iter()
+        .par_iter()
         .map(|&g| {
             let p = prepared(g);
             let options = (0..p.model.nights())
@@ -178,35 +211,98 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
             GroupInput {
                 prepared: p,
                 options,
+                priced: p.fleets.iter().map(|f| price_columns(p, f, &contested_meals)).collect(),
                 covers: meal_covers(job, g),
                 guide: job.groups[g].trip.guide.clone(),
                 current: job.groups[g].current.as_ref(),
                 unplanned_penalty: UNPLANNED_PENALTY + 10.0 * solos[g].outcome.figures.objective.abs(),
-                // Not as a cut: on the Yunnan batch it kept HiGHS from finding plans for
-                // two of three groups in 60 s (all three without it). It enters the
-                // reported bound instead (below).
-                lower_bound: None,
-                start: starts[g],
+                start: solos[g].outcome.plan.as_ref(),
             }
         })
         .collect();
-    let settings = MilpSettings {
-        offset: 0.0,
-        time_limit_s: (ctx.time_limit_s - started.elapsed().as_secs_f64()).max(0.5),
-        mip_gap: ctx.mip_gap,
-        presolve: true,
+    let starts: Vec<Option<GroupChoice>> = inputs
+        .iter()
+        .map(|g| g.start.and_then(|plan| g.choice_of_plan(&job.catalog, plan, &contested_meals)))
+        .collect();
+    // Every group's objective is at least its own optimum's bound (the solo figures are
+    // rounded to cents: a cent less each stays valid).
+    let own_bounds: Vec<f64> = plannable.iter().map(|&g| solos[g].outcome.figures.bound - 0.01).collect();
+    let until = started + std::time::Duration::from_secs_f64((ctx.time_limit_s * 0.97 - 0.05).max(0.1));
+    let left = until.saturating_duration_since(Instant::now());
+    let budget = Budget { pricing_until: Instant::now() + left.mul_f64(0.6), until, mip_gap: ctx.mip_gap };
+    let columns_seen = AtomicU64::new(0);
+    let on_round = |round: u64, columns: u64, objective: Option<f64>, bound: Option<f64>| {
+        columns_seen.store(columns, Ordering::Relaxed);
+        if let Some(sink) = &ctx.progress {
+            let phase = if objective.is_some() { Phase::Choosing } else { Phase::Pricing };
+            let p = Progress {
+                phase,
+                done: round,
+                total: 0,
+                columns,
+                objective,
+                bound,
+                seconds: started.elapsed().as_secs_f64(),
+            };
+            sink.report(&p);
+        }
     };
-    let answer = if inputs.is_empty() {
-        joint::JointAnswer { solved: true, proven: true, ..joint::JointAnswer::default() }
+    let dec = if inputs.is_empty() {
+        Decomposition::default()
     } else {
-        solve_joint(&job.catalog, &inputs, &contested_meals, &job.change_costs, settings)
+        decompose(terms, &inputs, &own_bounds, &starts, budget, &on_round)
     };
-
+    let mut choices = dec.choices.clone();
+    let mut objective = dec.objective;
+    let mut bound = dec.bound;
+    let mut failure = dec.failure.clone();
+    let mut variables = dec.columns;
+    let mut constraints = 0;
+    let gap_of = |objective: f64, bound: f64| objective - bound > ctx.mip_gap * objective.abs() + 1e-6;
+    // A batch small enough for the exact joint MILP gets it for the gap left, started from
+    // the decomposition's plans; its bound is valid for the whole batch too.
+    let joint_columns: usize = inputs
+        .iter()
+        .map(|g| {
+            g.priced.iter().flatten().map(Vec::len).sum::<usize>()
+                + g.options.iter().flatten().map(Vec::len).sum::<usize>()
+        })
+        .sum();
+    let left = until.saturating_duration_since(Instant::now()).as_secs_f64();
+    if !inputs.is_empty() && gap_of(objective, bound) && joint_columns <= JOINT_MAX_COLUMNS && left > 0.2 {
+        let settings = MilpSettings { offset: 0.0, time_limit_s: left, mip_gap: ctx.mip_gap, presolve: true };
+        let answer = solve_joint(&job.catalog, &inputs, &contested_meals, &job.change_costs, &choices, settings);
+        variables = answer.variables;
+        constraints = answer.constraints;
+        if let Some(e) = answer.failure {
+            failure.get_or_insert(e);
+        }
+        if answer.solved && answer.objective < objective - 1e-6 {
+            choices = answer.choices;
+            objective = answer.objective;
+        }
+        if answer.proven && answer.solved {
+            bound = bound.max(answer.bound.min(answer.objective));
+        } else if answer.proven {
+            bound = f64::INFINITY;
+        } else {
+            bound = bound.max(answer.bound);
+        }
+        bound = bound.min(objective);
+    }
+    on_round(dec.rounds, columns_seen.load(Ordering::Relaxed), Some(objective), Some(bound));
+    let penalties: f64 =
+        inputs.iter().zip(&choices).filter(|(_, c)| c.is_none()).map(|(i, _)| i.unplanned_penalty).sum();
+    let min_penalty = inputs.iter().map(|i| i.unplanned_penalty).fold(f64::INFINITY, f64::min);
+    // The number of groups planned is proven the most possible when the gap is below one penalty.
+    let planned_most = objective - bound < min_penalty * 0.5;
+    let proven = !gap_of(objective - penalties, bound - penalties);
+    let solved = inputs.is_empty() || choices.iter().any(Option::is_some) || planned_most;
     // Plans of the planned groups.
     let mut plans: Vec<Option<Plan>> = vec![None; n];
     let mut objectives: Vec<f64> = vec![0.0; n];
     for (i, &g) in plannable.iter().enumerate() {
-        let Some(c) = answer.choices.get(i).cloned().flatten() else { continue };
+        let Some(c) = choices.get(i).cloned().flatten() else { continue };
         let p = prepared(g);
         let mut rooming = p.usable_rooming();
         for (night, (&h, &o)) in c.choice.hotels.iter().zip(&c.options).enumerate() {
@@ -236,19 +332,21 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
         let solo = &solos[g].outcome;
         let plan = plans[g].take();
         let (status, diagnosis) = if plan.is_some() {
-            (if answer.proven && complete { Status::Optimal } else { Status::Feasible }, Vec::new())
+            (if proven && complete { Status::Optimal } else { Status::Feasible }, Vec::new())
         } else if !plannable.contains(&g) {
             (solo.status, solo.diagnosis.clone())
-        } else if answer.failure.is_some() {
-            let msg = answer.failure.clone().unwrap_or_default();
+        } else if let Some(msg) = failure.clone() {
             (Status::Error, vec![DiagnosisItem::general("solver_failed", msg)])
-        } else if !answer.solved {
-            let msg = format!("the time limit ({} s) ran out before the joint model found a plan", ctx.time_limit_s);
+        } else if !solved {
+            let msg = format!(
+                "the time limit ({} s) ran out before any plan fitting the shared inventory was found",
+                ctx.time_limit_s
+            );
             (Status::Timeout, vec![DiagnosisItem::general("timeout", msg)])
-        } else if !answer.proven {
+        } else if !planned_most {
             unplanned += 1;
             let msg = format!(
-                "the joint model left group {id} unplanned when the time limit ({} s) ran out, without proof that the shared inventory cannot take it",
+                "group {id} was left unplanned when the time limit ({} s) ran out, without proof that the shared inventory cannot take it",
                 ctx.time_limit_s
             );
             (Status::Timeout, vec![DiagnosisItem::general("timeout", msg)])
@@ -273,22 +371,10 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
     totals.cost = crate::quote::round2(totals.cost);
     totals.change_cost = crate::quote::round2(totals.change_cost);
     totals.objective = crate::quote::round2(totals.objective + totals.change_cost);
-    let penalties: f64 =
-        inputs.iter().zip(&answer.choices).filter(|(_, c)| c.is_none()).map(|(i, _)| i.unplanned_penalty).sum();
-    // With every group planned, the MILP bound bounds the batch objective; with some left
-    // out it bounds the penalised objective, and is reported net of their penalties.
-    // Every group's objective is at least its own optimum's bound and change costs are not
-    // negative, so with every plannable group planned their sum is a bound too (the solo
-    // figures are rounded to cents: a cent less each stays valid).
-    let own_bounds: f64 = plannable.iter().map(|&g| solos[g].outcome.figures.bound - 0.01).sum();
-    let bound = if answer.solved {
-        let milp = answer.bound - penalties + outside_change_cost;
-        let own = if unplanned == 0 { own_bounds + outside_change_cost } else { f64::NEG_INFINITY };
-        milp.max(own).min(totals.objective)
-    } else {
-        answer.bound
-    };
-    let gap = if !answer.solved {
+    // The bound bounds the penalised objective of the plannable groups; it is reported net
+    // of the unplanned groups' penalties, with the change costs of the groups outside.
+    let bound = if solved { (bound - penalties + outside_change_cost).min(totals.objective) } else { bound };
+    let gap = if !solved {
         1.0
     } else if totals.objective.abs() > 1e-9 {
         ((totals.objective - bound) / totals.objective.abs()).max(0.0)
@@ -296,9 +382,9 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
         0.0
     };
     let planned = groups.iter().filter(|g| g.plan.is_some()).count();
-    let status = if answer.failure.is_some() {
+    let status = if failure.is_some() {
         Status::Error
-    } else if !answer.solved || (planned == 0 && !answer.proven && !plannable.is_empty()) {
+    } else if !solved || (planned == 0 && !planned_most && !plannable.is_empty()) {
         Status::Timeout
     } else if planned == 0 && n > 0 {
         if groups.iter().all(|g| g.status == Status::Invalid) {
@@ -306,7 +392,7 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
         } else {
             Status::Infeasible
         }
-    } else if answer.proven && complete && unplanned == 0 {
+    } else if proven && complete && unplanned == 0 {
         Status::Optimal
     } else {
         Status::Feasible
@@ -316,14 +402,15 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
         bound: crate::quote::round2(bound),
         gap,
         seconds: started.elapsed().as_secs_f64(),
-        variables: answer.variables,
-        constraints: answer.constraints,
+        variables,
+        constraints,
         day_routes: Some(
             plannable.iter().map(|&g| prepared(g).routes.iter().map(Vec::len).sum::<usize>() as u64).sum(),
         ),
         fleets: Some(plannable.iter().map(|&g| prepared(g).fleets.len() as u64).sum()),
         prepare_seconds: None,
     };
+    report(Phase::Done, 1, 1);
     BatchResult {
         schema: SCHEMA.to_string(),
         job_id: job_id.to_string(),

@@ -33,6 +33,9 @@ pub enum MilpOutcome {
         proven: bool,
         /// Reduced costs of the columns (meaningful for an LP solved to optimality).
         reduced_costs: Vec<f64>,
+        /// Duals of the rows, in the order they were added (meaningful for an LP solved to
+        /// optimality; HiGHS's sign: <= rows of a minimisation have duals <= 0).
+        row_duals: Vec<f64>,
     },
     /// Proven infeasible.
     Infeasible,
@@ -160,6 +163,7 @@ pub fn solve_from(problem: HighsProblem, settings: MilpSettings, start: Option<&
                 bound,
                 proven,
                 reduced_costs: solution.dual_columns().to_vec(),
+                row_duals: solution.dual_rows().to_vec(),
             }
         }
         other => MilpOutcome::Failed(format!("HiGHS ended with status {other:?}")),

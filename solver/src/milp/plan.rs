@@ -357,7 +357,7 @@ pub fn solve_fleet_with(
     };
     let mut reduced = Vec::new();
     let (choice, bound, proven, failure) = match outcome {
-        MilpOutcome::Solved { values, objective, bound, proven, reduced_costs } => {
+        MilpOutcome::Solved { values, objective, bound, proven, reduced_costs, .. } => {
             if relax {
                 reduced = x
                     .iter()

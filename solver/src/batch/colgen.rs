@@ -1,0 +1,263 @@
+//! The batch decomposition: column generation over the groups' plans, then a choice of
+//! one plan per group.
+//!
+//! 1. The pool starts with each group's own optimum.
+//! 2. Each round solves the master LP ([`super::master`]), whose duals price the shared
+//!    resources, and prices in parallel (rayon) every group whose resources' prices
+//!    changed: its best plan at those prices joins the pool.
+//! 3. Every round gives a Lagrangian lower bound, valid for the whole batch, not only for
+//!    the pool: `sum_g min(P_g, z_g(price)) - sum_r price_r cap_r`, with `z_g` the proven
+//!    bound of group g's pricing MILP. A group not re-priced keeps its last bound, lowered
+//!    by what the prices it saw exceed today's times the most it can use (still valid).
+//! 4. Stop when the LP and the bound meet, no new plan comes, or the time share runs out.
+//! 5. A greedy pass builds plans that fit together (re-pricing a group that no longer fits
+//!    within what the others leave), and the integer master over the pool improves them.
+//!
+//! The answer's gap is measured against the Lagrangian bound, so it is honest.
+
+use super::block::{GroupChoice, GroupInput};
+use super::master::{fits, solve_integer, solve_lp, use_of, Pool};
+use super::pricing::{price_group, priced_value, Prices, PricingTerms};
+use super::resource::Resource;
+use crate::milp::highs::MilpSettings;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+/// A proven lower bound on each group's pricing value, and the prices it was proven at.
+#[derive(Clone, Debug, Default)]
+struct GroupBound {
+    value: f64,
+    prices: BTreeMap<Resource, f64>,
+}
+
+/// How the decomposition went.
+#[derive(Clone, Debug, Default)]
+pub struct Decomposition {
+    /// Per group, its plan (`None` = unplanned).
+    pub choices: Vec<Option<GroupChoice>>,
+    /// Objective of the choices (penalties of unplanned groups and change costs included).
+    pub objective: f64,
+    /// Proven lower bound on the best objective (penalties included).
+    pub bound: f64,
+    /// Pricing rounds.
+    pub rounds: u64,
+    /// Plans generated over all groups.
+    pub columns: u64,
+    /// Set when HiGHS failed.
+    pub failure: Option<String>,
+}
+
+/// A report of the loop's state for progress: round, columns, objective, bound.
+pub type Report<'a> = &'a (dyn Fn(u64, u64, Option<f64>, Option<f64>) + Sync);
+
+/// Time shares and tolerances of a decomposition run.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    /// When column generation must stop.
+    pub pricing_until: Instant,
+    /// When everything must be done.
+    pub until: Instant,
+    /// Relative gap accepted.
+    pub mip_gap: f64,
+}
+
+fn seconds_left(until: Instant) -> f64 {
+    until.saturating_duration_since(Instant::now()).as_secs_f64()
+}
+
+/// Runs the decomposition. `own_bounds[g]` is a proven lower bound of group g's objective
+/// alone (change costs are not negative, so it bounds its pricing at zero prices) and
+/// `starts[g]` its own optimum as choices, when it maps onto the model.
+pub fn decompose(
+    terms: PricingTerms<'_>,
+    groups: &[GroupInput<'_>],
+    own_bounds: &[f64],
+    starts: &[Option<GroupChoice>],
+    budget: Budget,
+    report: Report<'_>,
+) -> Decomposition {
+    let catalog = terms.catalog;
+    let n = groups.len();
+    let penalties: Vec<f64> = groups.iter().map(|g| g.unplanned_penalty).collect();
+    let reach: Vec<BTreeMap<Resource, f64>> = groups.par_iter().map(|g| g.reach(catalog, terms.contested)).collect();
+    let mut pool = Pool::new(n);
+    for (g, s) in starts.iter().enumerate() {
+        if let Some(c) = s {
+            pool.add(g, groups[g].column(catalog, terms.contested, terms.costs, c.clone()));
+        }
+    }
+    let mut bounds: Vec<GroupBound> =
+        own_bounds.iter().map(|&b| GroupBound { value: b, prices: BTreeMap::new() }).collect();
+    let lagrangian = |bounds: &[GroupBound], prices: &Prices| -> f64 {
+        let mut total: f64 = -prices.iter().map(|(r, pi)| pi * r.capacity(catalog).unwrap_or(0.0)).sum::<f64>();
+        for g in 0..n {
+            let mut z = bounds[g].value;
+            for (r, old) in &bounds[g].prices {
+                let now = prices.get(r).copied().unwrap_or(0.0);
+                z -= (old - now).max(0.0) * reach[g].get(r).copied().unwrap_or(0.0);
+            }
+            total += z.min(penalties[g]);
+        }
+        total
+    };
+    let mut best_bound = lagrangian(&bounds, &Prices::new());
+    // Plans that fit together first, so the master LP plans every group it can from the
+    // start and its prices stay on the scale of plan costs, not of the penalties.
+    greedy(terms, groups, &reach, &mut pool, &[], budget);
+    let mut rounds = 0u64;
+    let mut failure: Option<String> = None;
+    let mut lp_values: Vec<Vec<f64>> = Vec::new();
+    let lp_settings = |until: Instant| MilpSettings {
+        offset: 0.0,
+        time_limit_s: seconds_left(until).max(0.05),
+        mip_gap: 0.0,
+        presolve: true,
+    };
+    while Instant::now() < budget.pricing_until {
+        let lp = match solve_lp(catalog, &pool, &penalties, lp_settings(budget.pricing_until)) {
+            Ok(lp) => lp,
+            Err(e) => {
+                if Instant::now() < budget.pricing_until {
+                    failure = Some(e);
+                }
+                break;
+            }
+        };
+        lp_values = lp.values.clone();
+        best_bound = best_bound.max(lagrangian(&bounds, &lp.prices));
+        report(rounds, pool.len() as u64, None, Some(best_bound));
+        if lp.objective - best_bound <= budget.mip_gap.max(1e-6) * lp.objective.abs().max(1.0) * 0.5 {
+            break;
+        }
+        let seen = |g: usize| -> BTreeMap<Resource, f64> {
+            reach[g].keys().filter_map(|r| lp.prices.get(r).map(|&pi| (r.clone(), pi))).collect()
+        };
+        let to_price: Vec<usize> = (0..n).filter(|&g| seen(g) != bounds[g].prices || rounds == 0).collect();
+        if to_price.is_empty() {
+            break;
+        }
+        let priced: Vec<(usize, super::pricing::Priced)> = to_price
+            .par_iter()
+            .map(|&g| {
+                let start = pool.columns[g]
+                    .iter()
+                    .min_by(|a, b| priced_value(a, &lp.prices).total_cmp(&priced_value(b, &lp.prices)))
+                    .map(|c| &c.choice);
+                let settings = MilpSettings {
+                    offset: 0.0,
+                    time_limit_s: seconds_left(budget.pricing_until).max(0.05),
+                    mip_gap: budget.mip_gap * 0.25,
+                    presolve: false,
+                };
+                (g, price_group(terms, &groups[g], &lp.prices, None, start, settings))
+            })
+            .collect();
+        let before = pool.len();
+        for (g, p) in priced {
+            if let Some(e) = p.failure {
+                failure = Some(e);
+                continue;
+            }
+            bounds[g] = GroupBound { value: p.bound, prices: seen(g) };
+            if let Some(c) = p.column {
+                pool.add(g, c);
+            }
+        }
+        rounds += 1;
+        best_bound = best_bound.max(lagrangian(&bounds, &lp.prices));
+        report(rounds, pool.len() as u64, None, Some(best_bound));
+        if pool.len() == before {
+            break;
+        }
+    }
+    let mut choice = greedy(terms, groups, &reach, &mut pool, &lp_values, budget);
+    let objective_of = |choice: &[Option<usize>]| -> f64 {
+        choice.iter().enumerate().map(|(g, c)| c.map_or(penalties[g], |j| pool.columns[g][j].cost)).sum()
+    };
+    let mut objective = objective_of(&choice);
+    report(rounds, pool.len() as u64, Some(objective), Some(best_bound));
+    // The integer master over the pool, from the greedy start.
+    let left = seconds_left(budget.until);
+    if left > 0.2 && objective - best_bound > budget.mip_gap * objective.abs() {
+        let settings = MilpSettings { offset: 0.0, time_limit_s: left, mip_gap: budget.mip_gap, presolve: true };
+        if let Some(m) = solve_integer(catalog, &pool, &penalties, &choice, settings) {
+            let candidate = objective_of(&m.choice);
+            if candidate < objective - 1e-9 && capacities_hold(catalog, &pool, &m.choice) {
+                choice = m.choice;
+                objective = candidate;
+            }
+        }
+    }
+    let choices = choice.iter().enumerate().map(|(g, c)| c.map(|j| pool.columns[g][j].choice.clone())).collect();
+    Decomposition { choices, objective, bound: best_bound.min(objective), rounds, columns: pool.len() as u64, failure }
+}
+
+fn capacities_hold(catalog: &crate::contract::Catalog, pool: &Pool, choice: &[Option<usize>]) -> bool {
+    use_of(pool, choice).iter().all(|(r, n)| *n <= r.capacity(catalog).unwrap_or(f64::INFINITY) + 1e-6)
+}
+
+/// Plans that fit together: the columns the LP likes most first (`lp_values`, may be
+/// empty), then per group the cheapest column that fits, then the group re-priced within
+/// what the others leave (its new column joins the pool). A group that still does not fit
+/// is left unplanned (`None`).
+fn greedy(
+    terms: PricingTerms<'_>,
+    groups: &[GroupInput<'_>],
+    reach: &[BTreeMap<Resource, f64>],
+    pool: &mut Pool,
+    lp_values: &[Vec<f64>],
+    budget: Budget,
+) -> Vec<Option<usize>> {
+    let catalog = terms.catalog;
+    let n = groups.len();
+    // A start that fits: the columns the LP likes most first, then the cheapest that fit,
+    // then the group re-priced within what the others leave.
+    let mut order: Vec<(usize, usize, f64)> = Vec::new();
+    for (g, vs) in lp_values.iter().enumerate() {
+        for (j, &v) in vs.iter().enumerate() {
+            if v > 1e-6 {
+                order.push((g, j, v));
+            }
+        }
+    }
+    order.sort_by(|a, b| b.2.total_cmp(&a.2).then(pool.columns[a.0][a.1].cost.total_cmp(&pool.columns[b.0][b.1].cost)));
+    let mut choice: Vec<Option<usize>> = vec![None; n];
+    for &(g, j, _) in &order {
+        if choice[g].is_none() && fits(catalog, &use_of(pool, &choice), &pool.columns[g][j]) {
+            choice[g] = Some(j);
+        }
+    }
+    for g in 0..n {
+        if choice[g].is_some() {
+            continue;
+        }
+        let now = use_of(pool, &choice);
+        let mut by_cost: Vec<usize> = (0..pool.columns[g].len()).collect();
+        by_cost.sort_by(|&a, &b| pool.columns[g][a].cost.total_cmp(&pool.columns[g][b].cost));
+        if let Some(&j) = by_cost.iter().find(|&&j| fits(catalog, &now, &pool.columns[g][j])) {
+            choice[g] = Some(j);
+            continue;
+        }
+        if seconds_left(budget.until) < 0.2 {
+            continue;
+        }
+        let residual: HashMap<Resource, f64> = reach[g]
+            .keys()
+            .filter_map(|r| r.capacity(catalog).map(|cap| (r.clone(), cap - now.get(r).copied().unwrap_or(0.0))))
+            .collect();
+        let settings = MilpSettings {
+            offset: 0.0,
+            time_limit_s: (seconds_left(budget.until) * 0.25).max(0.1),
+            mip_gap: budget.mip_gap,
+            presolve: false,
+        };
+        let p = price_group(terms, &groups[g], &Prices::new(), Some(&residual), None, settings);
+        if let Some(c) = p.column {
+            if fits(catalog, &now, &c) {
+                choice[g] = Some(pool.add(g, c));
+            }
+        }
+    }
+    choice
+}

@@ -1,0 +1,193 @@
+//! The master problem of the batch decomposition: choose one plan (column) per group, or
+//! leave it unplanned at its penalty, within the shared capacities.
+//!
+//! `min sum_j cost_j l_j + sum_g P_g u_g` subject to `sum_{j of g} l_j + u_g = 1` per group
+//! (dual `sigma_g`) and `sum_j use_rj l_j <= cap_r` per shared resource (dual `-price_r`).
+//! Its LP relaxation prices the resources for column generation; its integer version
+//! (over the columns generated) gives the batch's plans.
+
+use super::block::{GroupChoice, PlanColumn};
+use super::pricing::Prices;
+use super::resource::Resource;
+use crate::contract::Catalog;
+use crate::milp::highs::{solve_from, Col, MilpOutcome, MilpSettings};
+use good_lp::{constraint, variable, Expression, ProblemVariables, SolverModel};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// What tells two plans of a group apart: fleet, routes, hotels, rooming options.
+type ChoiceKey = (usize, Vec<usize>, Vec<usize>, Vec<usize>);
+
+/// The plans generated so far, per group, without repeats.
+#[derive(Default)]
+pub struct Pool {
+    /// Columns per group.
+    pub columns: Vec<Vec<PlanColumn>>,
+    seen: Vec<HashSet<ChoiceKey>>,
+}
+
+impl Pool {
+    /// An empty pool for `groups` groups.
+    pub fn new(groups: usize) -> Pool {
+        Pool { columns: vec![Vec::new(); groups], seen: vec![HashSet::new(); groups] }
+    }
+
+    /// Adds a column of group `g`; returns its index (the existing one for a repeat).
+    pub fn add(&mut self, g: usize, column: PlanColumn) -> usize {
+        let c = &column.choice;
+        let key = (c.fleet, c.choice.routes.clone(), c.choice.hotels.clone(), c.options.clone());
+        if !self.seen[g].insert(key) {
+            return self.columns[g].iter().position(|x| same(&x.choice, c)).unwrap_or(0);
+        }
+        self.columns[g].push(column);
+        self.columns[g].len() - 1
+    }
+
+    /// Columns over all groups.
+    pub fn len(&self) -> usize {
+        self.columns.iter().map(Vec::len).sum()
+    }
+
+    /// Whether the pool holds no column.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn same(a: &GroupChoice, b: &GroupChoice) -> bool {
+    a.fleet == b.fleet && a.choice == b.choice && a.options == b.options
+}
+
+/// The master LP's answer.
+#[derive(Clone, Debug)]
+pub struct MasterLp {
+    /// Its optimum.
+    pub objective: f64,
+    /// Resource prices (>= 0).
+    pub prices: Prices,
+    /// `l_j` per group and column.
+    pub values: Vec<Vec<f64>>,
+}
+
+/// The chosen column per group (`None` = unplanned) of an integer master solution.
+#[derive(Clone, Debug)]
+pub struct MasterChoice {
+    /// Per group, the index of its column in the pool.
+    pub choice: Vec<Option<usize>>,
+    /// Objective (penalties included).
+    pub objective: f64,
+    /// Whether the restricted problem was solved to proven optimality.
+    pub proven: bool,
+}
+
+/// Builds the master over `pool`; `relax` for the LP.
+struct Built {
+    problem: good_lp::solvers::highs::HighsProblem,
+    lambda: Vec<Vec<Col>>,
+    unplanned: Vec<Col>,
+    resources: Vec<Resource>,
+    groups: usize,
+}
+
+fn build(catalog: &Catalog, pool: &Pool, penalties: &[f64], relax: bool) -> Built {
+    let mut vars = ProblemVariables::new();
+    let kind = || if relax { variable().min(0.0).max(1.0) } else { variable().binary() };
+    let lambda: Vec<Vec<Col>> =
+        pool.columns.iter().map(|cs| cs.iter().map(|_| Col::add(&mut vars, kind())).collect()).collect();
+    let unplanned: Vec<Col> = penalties.iter().map(|_| Col::add(&mut vars, variable().min(0.0).max(1.0))).collect();
+    let mut objective = Expression::from(0.0);
+    let mut usage: BTreeMap<Resource, Expression> = BTreeMap::new();
+    for (g, cs) in pool.columns.iter().enumerate() {
+        objective += penalties[g] * unplanned[g].var;
+        for (j, c) in cs.iter().enumerate() {
+            objective += c.cost * lambda[g][j].var;
+            for (r, n) in &c.usage {
+                *usage.entry(r.clone()).or_default() += *n * lambda[g][j].var;
+            }
+        }
+    }
+    let mut problem = vars.minimise(objective).using(good_lp::highs);
+    for (g, ls) in lambda.iter().enumerate() {
+        let e: Expression = ls.iter().map(|c| c.var).sum::<Expression>() + unplanned[g].var;
+        problem.add_constraint(constraint!(e == 1.0));
+    }
+    let mut resources = Vec::new();
+    for (r, e) in usage {
+        if let Some(cap) = r.capacity(catalog) {
+            problem.add_constraint(constraint!(e <= cap));
+            resources.push(r);
+        }
+    }
+    Built { problem, lambda, unplanned, resources, groups: penalties.len() }
+}
+
+/// Solves the master LP over the pool: its optimum, the resource prices, the column values.
+pub fn solve_lp(catalog: &Catalog, pool: &Pool, penalties: &[f64], settings: MilpSettings) -> Result<MasterLp, String> {
+    let b = build(catalog, pool, penalties, true);
+    match solve_from(b.problem, MilpSettings { presolve: true, ..settings }, None) {
+        MilpOutcome::Solved { values, objective, proven: true, row_duals, .. } => {
+            let prices: Prices = b
+                .resources
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| {
+                    let pi = -row_duals.get(b.groups + i).copied().unwrap_or(0.0);
+                    (pi > 1e-9).then(|| (r.clone(), pi))
+                })
+                .collect();
+            let values: Vec<Vec<f64>> =
+                b.lambda.iter().map(|ls| ls.iter().map(|c| c.value(&values)).collect()).collect();
+            Ok(MasterLp { objective, prices, values })
+        }
+        MilpOutcome::Solved { .. } | MilpOutcome::NoSolution { .. } => Err("the master LP ran out of time".into()),
+        MilpOutcome::Infeasible => Err("the master LP is infeasible (it never should be)".into()),
+        MilpOutcome::Failed(e) => Err(e),
+    }
+}
+
+/// Solves the integer master over the pool from a start (a column or none per group, all
+/// together within the capacities).
+pub fn solve_integer(
+    catalog: &Catalog,
+    pool: &Pool,
+    penalties: &[f64],
+    start: &[Option<usize>],
+    settings: MilpSettings,
+) -> Option<MasterChoice> {
+    let b = build(catalog, pool, penalties, false);
+    let n = b.lambda.iter().map(Vec::len).sum::<usize>() + b.unplanned.len();
+    let mut values = vec![0.0; n];
+    for (g, s) in start.iter().enumerate() {
+        match s {
+            Some(j) => values[b.lambda[g][*j].col] = 1.0,
+            None => values[b.unplanned[g].col] = 1.0,
+        }
+    }
+    match solve_from(b.problem, MilpSettings { presolve: true, ..settings }, Some(&values)) {
+        MilpOutcome::Solved { values, objective, proven, .. } => {
+            let choice = b.lambda.iter().map(|ls| ls.iter().position(|c| c.value(&values) > 0.5)).collect();
+            Some(MasterChoice { choice, objective, proven })
+        }
+        _ => None,
+    }
+}
+
+/// What the columns chosen use of each resource.
+pub fn use_of(pool: &Pool, choice: &[Option<usize>]) -> HashMap<Resource, f64> {
+    let mut used: HashMap<Resource, f64> = HashMap::new();
+    for (g, c) in choice.iter().enumerate() {
+        if let Some(j) = c {
+            for (r, n) in &pool.columns[g][*j].usage {
+                *used.entry(r.clone()).or_default() += n;
+            }
+        }
+    }
+    used
+}
+
+/// Whether column `c` fits beside `used` within the capacities.
+pub fn fits(catalog: &Catalog, used: &HashMap<Resource, f64>, c: &PlanColumn) -> bool {
+    c.usage.iter().all(|(r, n)| {
+        let cap = r.capacity(catalog).unwrap_or(f64::INFINITY);
+        used.get(r).copied().unwrap_or(0.0) + n <= cap + 1e-6
+    })
+}

@@ -1,0 +1,151 @@
+//! Pricing: the best plan of one group when every shared resource has a price (the
+//! master's duals), or within what the other groups leave of the inventory. The group's
+//! block ([`super::block`]) with `planned` fixed to 1, its objective plus the resources'
+//! prices times its use of them, optionally capped by residual capacities.
+
+use super::block::{GroupChoice, GroupInput, PlanColumn, Scope};
+use super::resource::{MealKey, Resource};
+use crate::contract::{Catalog, ChangeCosts};
+use crate::milp::highs::{solve_from, Col, MilpOutcome, MilpSettings};
+use good_lp::{constraint, variable, ProblemVariables, SolverModel};
+use std::collections::{HashMap, HashSet};
+
+/// Prices of shared resources (each >= 0); a resource not listed costs nothing.
+pub type Prices = HashMap<Resource, f64>;
+
+/// What pricing one group found.
+#[derive(Clone, Debug)]
+pub struct Priced {
+    /// The best plan found, as a master column.
+    pub column: Option<PlanColumn>,
+    /// Proven lower bound on `cost + prices . use` over all the group's plans (within the
+    /// residual capacities when given); `+inf` when the group has no such plan.
+    pub bound: f64,
+    /// Set when HiGHS failed.
+    pub failure: Option<String>,
+}
+
+/// Everything pricing needs besides the group.
+#[derive(Clone, Copy)]
+pub struct PricingTerms<'a> {
+    /// The one catalog.
+    pub catalog: &'a Catalog,
+    /// Contested restaurant meals.
+    pub contested: &'a HashSet<MealKey>,
+    /// Change costs.
+    pub costs: &'a ChangeCosts,
+}
+
+/// The value of a column under `prices`: its cost plus the prices of what it uses.
+pub fn priced_value(column: &PlanColumn, prices: &Prices) -> f64 {
+    column.cost + column.usage.iter().map(|(r, n)| prices.get(r).copied().unwrap_or(0.0) * n).sum::<f64>()
+}
+
+/// The best plan of group `g` under `prices`, within `residual` capacities when given;
+/// `start` is a plan of the group to start from (it must fit the residual capacities).
+///
+/// As in planning one group: with several fleets, each fleet's LP relaxation first, then
+/// the fleets' MILPs from the most promising, skipping a fleet whose LP bound cannot beat
+/// the best plan found (exact: its bound still counts).
+pub fn price_group(
+    terms: PricingTerms<'_>,
+    g: &GroupInput<'_>,
+    prices: &Prices,
+    residual: Option<&HashMap<Resource, f64>>,
+    start: Option<&GroupChoice>,
+    settings: MilpSettings,
+) -> Priced {
+    let fleets = g.prepared.fleets.len();
+    if fleets <= 1 {
+        return price_scope(terms, g, prices, residual, start, settings, Scope::default());
+    }
+    let lp_bound: Vec<f64> = (0..fleets)
+        .map(|f| {
+            let scope = Scope { fleet: Some(f), relax: true };
+            price_scope(terms, g, prices, residual, None, settings, scope).bound
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..fleets).collect();
+    order.sort_by(|&a, &b| lp_bound[a].total_cmp(&lp_bound[b]).then(a.cmp(&b)));
+    let value = |c: &PlanColumn| priced_value(c, prices);
+    let mut best: Option<PlanColumn> = None;
+    let mut incumbent =
+        start.map_or(f64::INFINITY, |c| value(&g.column(terms.catalog, terms.contested, terms.costs, c.clone())));
+    let mut bound = f64::INFINITY;
+    for f in order {
+        if lp_bound[f] >= incumbent - 1e-6 {
+            bound = bound.min(lp_bound[f]);
+            continue;
+        }
+        let from = start.filter(|c| c.fleet == f);
+        let r = price_scope(terms, g, prices, residual, from, settings, Scope { fleet: Some(f), relax: false });
+        if r.failure.is_some() {
+            return r;
+        }
+        bound = bound.min(r.bound);
+        if let Some(c) = r.column {
+            if value(&c) < incumbent {
+                incumbent = value(&c);
+                best = Some(c);
+            }
+        }
+    }
+    Priced { column: best, bound: bound.min(incumbent), failure: None }
+}
+
+/// One model of [`price_group`]: the group's block within `scope`.
+fn price_scope(
+    terms: PricingTerms<'_>,
+    g: &GroupInput<'_>,
+    prices: &Prices,
+    residual: Option<&HashMap<Resource, f64>>,
+    start: Option<&GroupChoice>,
+    settings: MilpSettings,
+    scope: Scope,
+) -> Priced {
+    let mut vars = ProblemVariables::new();
+    let planned = Col::add(&mut vars, variable().min(1.0).max(1.0));
+    let b = g.block_in(&mut vars, terms.catalog, planned, terms.contested, terms.costs, scope);
+    let mut objective = b.objective.clone();
+    let mut rows = b.rows.clone();
+    for (r, e) in &b.usage {
+        if let Some(&pi) = prices.get(r).filter(|&&pi| pi > 0.0) {
+            objective += pi * e.clone();
+        }
+        if let Some(&cap) = residual.and_then(|res| res.get(r)) {
+            rows.push(constraint!(e.clone() <= cap.max(0.0)));
+        }
+    }
+    let mut start_values = vec![0.0; vars.len()];
+    for &(d, booked) in &b.drops {
+        start_values[d.col] = booked;
+    }
+    if let Some(c) = start {
+        g.start_values(&b, c, &mut start_values);
+    }
+    let mut problem = vars.minimise(objective).using(good_lp::highs);
+    for r in rows {
+        problem.add_constraint(r);
+    }
+    let settings = MilpSettings { offset: b.offset, presolve: false, ..settings };
+    match solve_from(problem, settings, start.map(|_| start_values.as_slice())) {
+        MilpOutcome::Solved { values, bound, objective, proven, .. } => {
+            // An LP's optimum is its bound (HiGHS reports no MIP bound for it).
+            let bound = if scope.relax {
+                if proven {
+                    objective
+                } else {
+                    f64::NEG_INFINITY
+                }
+            } else {
+                bound
+            };
+            let column =
+                g.extract(&b, &values).map(|choice| g.column(terms.catalog, terms.contested, terms.costs, choice));
+            Priced { column, bound, failure: None }
+        }
+        MilpOutcome::Infeasible => Priced { column: None, bound: f64::INFINITY, failure: None },
+        MilpOutcome::NoSolution { bound } => Priced { column: None, bound, failure: None },
+        MilpOutcome::Failed(e) => Priced { column: None, bound: f64::NEG_INFINITY, failure: Some(e) },
+    }
+}
