@@ -6,9 +6,14 @@
 //!
 //! `cargo bench --profile dev --bench batch_ladder -- --quick` (one seed per size; without
 //! `--quick` the sizes up to 10 groups run three seeds). `--sizes 3,10` picks the rungs,
-//! `--full` adds 300 groups; `--nights N`, `--hotels N`, `--vehicle-types N`, `--tight X` and
-//! `--time-limit S` change the shape and the limit of every rung. Each job is solved in a fresh child process so that its peak
-//! memory (VmHWM) is its own. Only the public `run_document` and the result's JSON are used.
+//! `--full` adds 300 groups (solved with `max_scenarios` raised: the group count shares that
+//! limit); `--nights N`, `--hotels N`, `--vehicle-types N`, `--tight X` and `--time-limit S`
+//! change the shape and the limit of every rung. Each job is solved in a fresh child process
+//! so that its peak memory (VmHWM) is its own. Only the public `run_document` and the
+//! result's JSON are used (the batch algorithm is free to change); "MILP vars / rows" are
+//! the result's `solver.variables` / `solver.constraints`, "binding resources" the resource
+//! rows with `used == capacity`. Groups not planned nor infeasible (timeouts) count as other,
+//! with their statuses on stderr.
 
 use jidiao_solver::generate_batch::{generate_batch, BatchGenSize};
 use jidiao_solver::{run_document, Limits, SolveContext};
@@ -100,12 +105,12 @@ fn num(v: &Value, digits: usize) -> String {
 fn row(size: &BatchGenSize, seed: u64, r: Option<Value>) {
     let head = format!("| {} | {} | {} | {} | {seed} |", size.groups, size.nights, size.hotels, size.vehicle_types);
     let Some(r) = r else {
-        println!("{head} (failed) | | | | | | | | |");
+        println!("{head} (failed) |{}", " |".repeat(9));
         return;
     };
     let gap = r["gap"].as_f64().map_or_else(|| "-".into(), |g| format!("{:.2}%", g * 100.0));
-    let other =
-        r["groups"].as_u64().unwrap_or(0) - r["planned"].as_u64().unwrap_or(0) - r["infeasible"].as_u64().unwrap_or(0);
+    let count = |k: &str| r[k].as_u64().unwrap_or(0);
+    let other = count("groups").saturating_sub(count("planned") + count("infeasible"));
     println!(
         "{head} {} | {} / {} / {other} | {} | {} | {} | {} | {gap} | {} / {} | {} | {:.0} |",
         r["status"].as_str().unwrap_or("-"),

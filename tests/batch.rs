@@ -367,3 +367,48 @@ fn yunnan_fixture_keeps_every_shared_capacity() {
         assert!(u.used <= u.capacity);
     }
 }
+
+/// The decomposition alone (no joint MILP after it) on small competing batches: its plans
+/// fit the shared inventory and check, it is never better than the exact joint optimum
+/// (that would be a wrong cost), and its Lagrangian bound never exceeds that optimum (that
+/// would be a wrong bound: the gap it reports would lie).
+#[test]
+fn decomposition_bound_is_below_the_exact_optimum_and_its_plans_fit() {
+    let mut compared = 0;
+    for seed in 0..SEEDS {
+        for (k, f, hotels) in [(2usize, 1, false), (3, 1, false), (3, 2, false), (4, 2, true), (4, 3, false)] {
+            let mut batch = batch_of(seed, k);
+            scale_capacities(&mut batch, f, hotels);
+            let exact = solve(&batch);
+            // Proven exact: every group optimal or proven not to fit.
+            if !exact.groups.iter().all(|g| matches!(g.status, Status::Optimal | Status::Infeasible)) {
+                continue;
+            }
+            let only = SolveContext { joint_max_columns: 0, ..SolveContext::default() };
+            let r = match run_document(&batch.to_string(), &only) {
+                JobResult::Batch(b) => b,
+                other => panic!("a batch result, got {other:?}"),
+            };
+            assert_checks(&batch, &r);
+            let planned = |b: &BatchResult| b.groups.iter().filter(|g| g.plan.is_some()).count();
+            assert!(planned(&r) <= planned(&exact), "seed {seed} k {k}: more groups than the exact optimum");
+            if planned(&r) < planned(&exact) {
+                continue; // fewer groups planned: objectives are not comparable
+            }
+            let bound = r.solver.as_ref().unwrap().bound;
+            assert!(
+                r.totals.objective >= exact.totals.objective - 0.05,
+                "seed {seed} k {k}: {} < exact {}",
+                r.totals.objective,
+                exact.totals.objective
+            );
+            assert!(
+                bound <= exact.totals.objective + 0.05,
+                "seed {seed} k {k}: bound {bound} > exact {}",
+                exact.totals.objective
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 20, "{compared}");
+}

@@ -33,7 +33,8 @@ use std::collections::BTreeMap;
 /// The size and shape of a generated batch.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BatchGenSize {
-    /// Groups in the batch (1-1000).
+    /// Groups in the batch (1-1000; past `Limits::max_scenarios`, 100 by default, a batch is
+    /// `too_large` unless the limit is raised).
     pub groups: u32,
     /// Nights of every group's trip (1-14); the trip has one day more.
     pub nights: u32,
@@ -48,8 +49,10 @@ pub struct BatchGenSize {
     pub restaurants_per_city: u32,
     /// Vehicle types (1-50), the reserve coach included.
     pub vehicle_types: u32,
-    /// Share of the groups at the peak that the good-value hotels of a town, and the coach
-    /// companies, can take (0.05-4; default 0.5). Lower is tighter.
+    /// How much good-value inventory there is (0.05-4; default 0.5; lower is tighter): the
+    /// good-value hotels of a town have room for about `tight` times the most groups staying
+    /// in the town on one night (a group at least in each), and each company's coach type
+    /// 1 to 1 + `tight` x (groups on the road at the peak) / 4 coaches.
     pub tight: f64,
     /// Share of the groups with a `current` booking (0-1; default 0.3).
     pub current_share: f64,
@@ -335,7 +338,7 @@ pub fn generate_batch(size: &BatchGenSize, seed: u64) -> serde_json::Value {
     chosen.sort_unstable();
     let towns: Vec<&City> = chosen.iter().map(|&i| &ROAD[i]).collect();
     let season = NaiveDate::from_ymd_opt(2026, 7, 1).expect("date");
-    let (june, july_end, aug_end, sept_end) = (
+    let (june, june_end, aug_end, sept_end) = (
         NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"),
         NaiveDate::from_ymd_opt(2026, 6, 30).expect("date"),
         NaiveDate::from_ymd_opt(2026, 8, 31).expect("date"),
@@ -484,7 +487,7 @@ pub fn generate_batch(size: &BatchGenSize, seed: u64) -> serde_json::Value {
     let mut hotels = Vec::new();
     let rates = |price: f64, weekend: f64| {
         vec![
-            Rate { from: Date(june), to: Date(july_end), price: round_to(price * 0.8, 10.0), weekend_price: None },
+            Rate { from: Date(june), to: Date(june_end), price: round_to(price * 0.8, 10.0), weekend_price: None },
             Rate { from: Date(season), to: Date(aug_end), price, weekend_price: Some(round_to(price * weekend, 10.0)) },
             Rate {
                 from: Date(aug_end + Duration::days(1)),
@@ -498,9 +501,8 @@ pub fn generate_batch(size: &BatchGenSize, seed: u64) -> serde_json::Value {
     for (t, town) in towns.iter().enumerate() {
         let (id, name) = (town.id, town.name);
         // The reserve: every group touring the town and on the road that night fits.
-        let night_dates = touring[t].iter().filter(|(d, gs)| gs.iter().any(|&i| **d < parties[i].last(nights)));
         let (mut twin, mut family) = (0u32, 0u32);
-        for (d, gs) in night_dates {
+        for (d, gs) in &touring[t] {
             let on = gs.iter().filter(|&&i| *d < parties[i].last(nights));
             let (tw, fa) =
                 on.fold((0, 0), |(a, b), &i| (a + parties[i].twin_rooms(), b + parties[i].families.len() as u32));

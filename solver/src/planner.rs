@@ -50,6 +50,9 @@ pub struct SolveContext {
     pub rc_fixing_above_routes: usize,
     /// Where long solves (batches) report their progress; `None` = nowhere.
     pub progress: Option<crate::progress::ProgressSink>,
+    /// Batches whose joint MILP would have at most this many route and rooming columns get
+    /// it after the decomposition (0 = decomposition only).
+    pub joint_max_columns: usize,
 }
 
 impl Default for SolveContext {
@@ -60,6 +63,7 @@ impl Default for SolveContext {
             limits: Limits::default(),
             rc_fixing_above_routes: RC_FIXING_ABOVE_ROUTES,
             progress: None,
+            joint_max_columns: crate::batch::JOINT_MAX_COLUMNS,
         }
     }
 }

@@ -102,9 +102,13 @@ pub fn decompose(
         total
     };
     let mut best_bound = lagrangian(&bounds, &Prices::new());
-    // Plans that fit together first, so the master LP plans every group it can from the
-    // start and its prices stay on the scale of plan costs, not of the penalties.
-    greedy(terms, groups, &reach, &mut pool, &[], budget);
+    // Plans that fit together before pricing starts (the groups' own plans, and a group
+    // that does not fit re-priced within what the others leave), so the master LP plans
+    // every group it can from the first round and its prices are on the scale of plan
+    // costs, not of the unplanned penalties.
+    let mut first = greedy(catalog, &pool, &[]);
+    let repair_until = Instant::now() + budget.pricing_until.saturating_duration_since(Instant::now()).mul_f64(0.3);
+    repair(terms, groups, &reach, &mut pool, &mut first, Budget { until: repair_until, ..budget });
     let mut rounds = 0u64;
     let mut failure: Option<String> = None;
     let mut lp_values: Vec<Vec<f64>> = Vec::new();
@@ -114,7 +118,10 @@ pub fn decompose(
         mip_gap: 0.0,
         presolve: true,
     };
-    while Instant::now() < budget.pricing_until {
+    let mut last_round = std::time::Duration::ZERO;
+    // A round is not started when the last one's length would carry it past the deadline.
+    while Instant::now() + last_round < budget.pricing_until {
+        let round_started = Instant::now();
         let lp = match solve_lp(catalog, &pool, &penalties, lp_settings(budget.pricing_until)) {
             Ok(lp) => lp,
             Err(e) => {
@@ -133,7 +140,7 @@ pub fn decompose(
         let seen = |g: usize| -> BTreeMap<Resource, f64> {
             reach[g].keys().filter_map(|r| lp.prices.get(r).map(|&pi| (r.clone(), pi))).collect()
         };
-        let to_price: Vec<usize> = (0..n).filter(|&g| seen(g) != bounds[g].prices || rounds == 0).collect();
+        let to_price: Vec<usize> = (0..n).filter(|&g| seen(g) != bounds[g].prices).collect();
         if to_price.is_empty() {
             break;
         }
@@ -146,7 +153,7 @@ pub fn decompose(
                     .map(|c| &c.choice);
                 let settings = MilpSettings {
                     offset: 0.0,
-                    time_limit_s: seconds_left(budget.pricing_until).max(0.05),
+                    time_limit_s: seconds_left(budget.pricing_until).clamp(0.05, PRICING_SECONDS),
                     mip_gap: budget.mip_gap * 0.25,
                     presolve: false,
                 };
@@ -165,22 +172,21 @@ pub fn decompose(
             }
         }
         rounds += 1;
+        last_round = round_started.elapsed();
         best_bound = best_bound.max(lagrangian(&bounds, &lp.prices));
         report(rounds, pool.len() as u64, None, Some(best_bound));
         if pool.len() == before {
             break;
         }
     }
-    let mut choice = greedy(terms, groups, &reach, &mut pool, &lp_values, budget);
-    let objective_of = |choice: &[Option<usize>]| -> f64 {
-        choice.iter().enumerate().map(|(g, c)| c.map_or(penalties[g], |j| pool.columns[g][j].cost)).sum()
-    };
+    let mut choice = greedy(catalog, &pool, &lp_values);
+    let objective_of = |choice: &[Option<usize>]| objective_of_pool(&pool, &penalties, choice);
     let mut objective = objective_of(&choice);
     report(rounds, pool.len() as u64, Some(objective), Some(best_bound));
     // The integer master over the pool, from the greedy start.
     let left = seconds_left(budget.until);
     if left > 0.2 && objective - best_bound > budget.mip_gap * objective.abs() {
-        let settings = MilpSettings { offset: 0.0, time_limit_s: left, mip_gap: budget.mip_gap, presolve: true };
+        let settings = MilpSettings { offset: 0.0, time_limit_s: left * 0.8, mip_gap: budget.mip_gap, presolve: true };
         if let Some(m) = solve_integer(catalog, &pool, &penalties, &choice, settings) {
             let candidate = objective_of(&m.choice);
             if candidate < objective - 1e-9 && capacities_hold(catalog, &pool, &m.choice) {
@@ -188,6 +194,10 @@ pub fn decompose(
                 objective = candidate;
             }
         }
+    }
+    if choice.iter().any(Option::is_none) {
+        repair(terms, groups, &reach, &mut pool, &mut choice, budget);
+        objective = objective_of_pool(&pool, &penalties, &choice);
     }
     let choices = choice.iter().enumerate().map(|(g, c)| c.map(|j| pool.columns[g][j].choice.clone())).collect();
     Decomposition { choices, objective, bound: best_bound.min(objective), rounds, columns: pool.len() as u64, failure }
@@ -197,22 +207,17 @@ fn capacities_hold(catalog: &crate::contract::Catalog, pool: &Pool, choice: &[Op
     use_of(pool, choice).iter().all(|(r, n)| *n <= r.capacity(catalog).unwrap_or(f64::INFINITY) + 1e-6)
 }
 
-/// Plans that fit together: the columns the LP likes most first (`lp_values`, may be
-/// empty), then per group the cheapest column that fits, then the group re-priced within
-/// what the others leave (its new column joins the pool). A group that still does not fit
-/// is left unplanned (`None`).
-fn greedy(
-    terms: PricingTerms<'_>,
-    groups: &[GroupInput<'_>],
-    reach: &[BTreeMap<Resource, f64>],
-    pool: &mut Pool,
-    lp_values: &[Vec<f64>],
-    budget: Budget,
-) -> Vec<Option<usize>> {
-    let catalog = terms.catalog;
-    let n = groups.len();
-    // A start that fits: the columns the LP likes most first, then the cheapest that fit,
-    // then the group re-priced within what the others leave.
+fn objective_of_pool(pool: &Pool, penalties: &[f64], choice: &[Option<usize>]) -> f64 {
+    choice.iter().enumerate().map(|(g, c)| c.map_or(penalties[g], |j| pool.columns[g][j].cost)).sum()
+}
+
+/// Most seconds one pricing MILP may take (its bound stays valid when it stops early).
+pub const PRICING_SECONDS: f64 = 5.0;
+
+/// Plans from the pool that fit together: the columns the LP likes most first
+/// (`lp_values`), then per group the cheapest column that fits; `None` where none fits.
+fn greedy(catalog: &crate::contract::Catalog, pool: &Pool, lp_values: &[Vec<f64>]) -> Vec<Option<usize>> {
+    let n = pool.columns.len();
     let mut order: Vec<(usize, usize, f64)> = Vec::new();
     for (g, vs) in lp_values.iter().enumerate() {
         for (j, &v) in vs.iter().enumerate() {
@@ -235,29 +240,41 @@ fn greedy(
         let now = use_of(pool, &choice);
         let mut by_cost: Vec<usize> = (0..pool.columns[g].len()).collect();
         by_cost.sort_by(|&a, &b| pool.columns[g][a].cost.total_cmp(&pool.columns[g][b].cost));
-        if let Some(&j) = by_cost.iter().find(|&&j| fits(catalog, &now, &pool.columns[g][j])) {
-            choice[g] = Some(j);
+        choice[g] = by_cost.into_iter().find(|&j| fits(catalog, &now, &pool.columns[g][j]));
+    }
+    choice
+}
+
+/// Each group left unplanned re-priced within what the others leave of the inventory,
+/// while time lasts; a plan found joins the pool and the choice.
+fn repair(
+    terms: PricingTerms<'_>,
+    groups: &[GroupInput<'_>],
+    reach: &[BTreeMap<Resource, f64>],
+    pool: &mut Pool,
+    choice: &mut [Option<usize>],
+    budget: Budget,
+) {
+    let catalog = terms.catalog;
+    for g in 0..groups.len() {
+        let left = seconds_left(budget.until);
+        if choice[g].is_some() || left < 0.2 {
             continue;
         }
-        if seconds_left(budget.until) < 0.2 {
-            continue;
-        }
+        let now = use_of(pool, choice);
         let residual: HashMap<Resource, f64> = reach[g]
             .keys()
             .filter_map(|r| r.capacity(catalog).map(|cap| (r.clone(), cap - now.get(r).copied().unwrap_or(0.0))))
             .collect();
         let settings = MilpSettings {
             offset: 0.0,
-            time_limit_s: (seconds_left(budget.until) * 0.25).max(0.1),
+            time_limit_s: left.min(PRICING_SECONDS),
             mip_gap: budget.mip_gap,
             presolve: false,
         };
         let p = price_group(terms, &groups[g], &Prices::new(), Some(&residual), None, settings);
-        if let Some(c) = p.column {
-            if fits(catalog, &now, &c) {
-                choice[g] = Some(pool.add(g, c));
-            }
+        if let Some(c) = p.column.filter(|c| fits(catalog, &now, c)) {
+            choice[g] = Some(pool.add(g, c));
         }
     }
-    choice
 }

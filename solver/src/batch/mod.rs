@@ -43,6 +43,13 @@ use std::time::Instant;
 /// size of its own optimum, so the joint model plans as many groups as it can first.
 pub const UNPLANNED_PENALTY: f64 = 1e6;
 
+/// Share of the time left after preparation that column generation may take; the rest
+/// goes to choosing plans that fit together (integer master, repair, joint MILP).
+pub const PRICING_SHARE: f64 = 0.45;
+
+/// Share of the time limit the search for rooming options may take (from the start).
+pub const OPTIONS_SHARE: f64 = 0.2;
+
 /// Batches whose joint MILP has at most this many route and rooming columns get it, after
 /// the decomposition, to close the gap exactly (the joint bound is valid for the batch).
 pub const JOINT_MAX_COLUMNS: usize = 60_000;
@@ -152,6 +159,7 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
 
     // Rooming options per (group, night, hotel option), each distinct case solved once.
     let mut complete = true;
+    let complete_options = std::sync::atomic::AtomicBool::new(true);
     type OptionKey = (usize, chrono::NaiveDate, String);
     let mut cases: BTreeMap<OptionKey, (crate::model::Rooming, Vec<usize>)> = BTreeMap::new();
     for &g in &plannable {
@@ -175,13 +183,28 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
             }
         }
     }
+    // The hotels the groups' own plans use come first; the search stops at its share of
+    // the time, and a case it did not reach keeps only the cheapest rooming (not exact).
+    let used_alone: HashSet<(String, chrono::NaiveDate)> = plannable
+        .iter()
+        .filter_map(|&g| solos[g].outcome.plan.as_ref())
+        .flat_map(|p| p.nights.iter().map(|n| (n.hotel.clone(), n.date.0)))
+        .collect();
+    let mut cases: Vec<(OptionKey, (crate::model::Rooming, Vec<usize>))> = cases.into_iter().collect();
+    cases.sort_by_key(|(k, _)| !used_alone.contains(&(job.catalog.hotels[k.0].id.clone(), k.1)));
+    let options_until = started + std::time::Duration::from_secs_f64(ctx.time_limit_s * OPTIONS_SHARE);
     let solved: Vec<(OptionKey, (Vec<NightRooming>, bool))> = cases
         .into_par_iter()
-        .map(|(key, (rooming, contested))| {
+        .filter_map(|(key, (rooming, contested))| {
+            if Instant::now() > options_until {
+                complete_options.store(false, Ordering::Relaxed);
+                return None;
+            }
             let r = rooming_options(&job.catalog.hotels[key.0], key.1, &rooming, &contested);
-            (key, r)
+            Some((key, r))
         })
         .collect();
+    complete &= complete_options.load(Ordering::Relaxed);
     let mut option_table: HashMap<OptionKey, Vec<NightRooming>> = HashMap::new();
     for (key, (opts, done)) in solved {
         complete &= done;
@@ -229,7 +252,7 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
     let own_bounds: Vec<f64> = plannable.iter().map(|&g| solos[g].outcome.figures.bound - 0.01).collect();
     let until = started + std::time::Duration::from_secs_f64((ctx.time_limit_s * 0.97 - 0.05).max(0.1));
     let left = until.saturating_duration_since(Instant::now());
-    let budget = Budget { pricing_until: Instant::now() + left.mul_f64(0.6), until, mip_gap: ctx.mip_gap };
+    let budget = Budget { pricing_until: Instant::now() + left.mul_f64(PRICING_SHARE), until, mip_gap: ctx.mip_gap };
     let columns_seen = AtomicU64::new(0);
     let on_round = |round: u64, columns: u64, objective: Option<f64>, bound: Option<f64>| {
         columns_seen.store(columns, Ordering::Relaxed);
@@ -269,7 +292,7 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
         })
         .sum();
     let left = until.saturating_duration_since(Instant::now()).as_secs_f64();
-    if !inputs.is_empty() && gap_of(objective, bound) && joint_columns <= JOINT_MAX_COLUMNS && left > 0.2 {
+    if !inputs.is_empty() && gap_of(objective, bound) && joint_columns <= ctx.joint_max_columns && left > 0.2 {
         let settings = MilpSettings { offset: 0.0, time_limit_s: left, mip_gap: ctx.mip_gap, presolve: true };
         let answer = solve_joint(&job.catalog, &inputs, &contested_meals, &job.change_costs, &choices, settings);
         variables = answer.variables;
