@@ -6,8 +6,7 @@
 //!
 //! `cargo bench --profile dev --bench batch_ladder -- --quick` (one seed per size; without
 //! `--quick` the sizes up to 10 groups run three seeds). `--sizes 3,10` picks the rungs,
-//! `--full` adds 300 groups (solved with `max_scenarios` raised: the group count shares that
-//! limit); `--nights N`, `--hotels N`, `--vehicle-types N`, `--tight X` and `--time-limit S`
+//! `--full` adds 300 groups (`Limits::max_groups` is raised for larger rungs); `--nights N`, `--hotels N`, `--vehicle-types N`, `--tight X` and `--time-limit S`
 //! change the shape and the limit of every rung. Each job is solved in a fresh child process
 //! so that its peak memory (VmHWM) is its own. Only the public `run_document` and the
 //! result's JSON are used (the batch algorithm is free to change); "MILP vars / rows" are
@@ -50,7 +49,7 @@ fn peak_kb() -> u64 {
 /// In the child: solve one batch job and print its figures as one JSON line.
 fn child(path: &str, time_limit_s: f64, groups: usize) {
     let text = std::fs::read_to_string(path).expect("job");
-    let limits = Limits { max_scenarios: Limits::default().max_scenarios.max(groups), ..Limits::default() };
+    let limits = Limits { max_groups: Limits::default().max_groups.max(groups), ..Limits::default() };
     let ctx = SolveContext { time_limit_s, limits, ..SolveContext::default() };
     let started = Instant::now();
     let result = run_document(&text, &ctx);

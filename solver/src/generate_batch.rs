@@ -33,8 +33,7 @@ use std::collections::BTreeMap;
 /// The size and shape of a generated batch.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BatchGenSize {
-    /// Groups in the batch (1-1000; past `Limits::max_scenarios`, 100 by default, a batch is
-    /// `too_large` unless the limit is raised).
+    /// Groups in the batch (1-1000, `Limits::max_groups` by default).
     pub groups: u32,
     /// Nights of every group's trip (1-14); the trip has one day more.
     pub nights: u32,

@@ -47,8 +47,10 @@ pub struct Limits {
     pub max_meal_kinds: usize,
     /// `options.alternatives`.
     pub max_alternatives: u32,
-    /// What-if scenarios, replan events, batch groups.
+    /// What-if scenarios, replan events.
     pub max_scenarios: usize,
+    /// Groups in a batch (overnight re-optimisation of a peak season: hundreds).
+    pub max_groups: usize,
     /// Any amount of money, km or value in the job (larger ones are typing errors and would
     /// swamp the MILP's tolerances).
     pub max_amount: f64,
@@ -82,6 +84,7 @@ impl Default for Limits {
             max_meal_kinds: 8,
             max_alternatives: 10,
             max_scenarios: 100,
+            max_groups: 1000,
             max_amount: 1e8,
             max_time_limit_s: 1_500.0,
             max_diagnosis_s: 60.0,

@@ -50,7 +50,10 @@ pub fn validate_job(job: &Job, limits: &Limits) -> Vec<DiagnosisItem> {
         }
         JobBody::Batch(b) => {
             v.catalog(&b.catalog, "/catalog");
-            v.count(b.groups.len(), "/groups", "groups");
+            if b.groups.len() > v.limits.max_groups {
+                let msg = format!("{} groups is above the limit of {}", b.groups.len(), v.limits.max_groups);
+                v.push("too_large", "/groups", msg);
+            }
             v.money(b.change_costs.hotel_room_night, "/change_costs/hotel_room_night".into(), "a change cost");
             v.money(b.change_costs.vehicle, "/change_costs/vehicle".into(), "a change cost");
             let mut seen = HashSet::new();
@@ -212,7 +215,7 @@ impl Validator<'_> {
         }
     }
 
-    /// Scenarios, events or groups above `Limits::max_scenarios`.
+    /// Scenarios or events above `Limits::max_scenarios`.
     fn count(&mut self, len: usize, path: &str, what: &str) {
         if len > self.limits.max_scenarios {
             self.push("too_large", path, format!("{len} {what} is above the limit of {}", self.limits.max_scenarios));

@@ -56,13 +56,34 @@ pub fn price_group(
     settings: MilpSettings,
 ) -> Priced {
     let fleets = g.prepared.fleets.len();
+    // The time limit is for all of this group's models together.
+    let until = std::time::Instant::now() + std::time::Duration::from_secs_f64(settings.time_limit_s.max(0.0));
+    let settings = || {
+        let left = until.saturating_duration_since(std::time::Instant::now()).as_secs_f64();
+        MilpSettings { time_limit_s: left.max(0.01), ..settings }
+    };
     if fleets <= 1 {
-        return price_scope(terms, g, prices, residual, start, settings, Scope::default());
+        return price_scope(terms, g, prices, residual, start, settings(), Scope::default());
     }
+    // Within residual capacities, a fleet needing more vehicles of a type than are left on
+    // some day cannot be chosen: no model is built for it.
+    let model = &g.prepared.model;
+    let fleet_fits = |f: usize| {
+        let Some(res) = residual else { return true };
+        g.prepared.fleets[f].counts.iter().all(|&(v, n)| {
+            model.days.iter().all(|d| {
+                let r = Resource::Vehicle { vehicle: model.vehicles[v].catalog, date: d.date };
+                res.get(&r).is_none_or(|&left| n as f64 <= left + 1e-9)
+            })
+        })
+    };
     let lp_bound: Vec<f64> = (0..fleets)
         .map(|f| {
+            if !fleet_fits(f) {
+                return f64::INFINITY;
+            }
             let scope = Scope { fleet: Some(f), relax: true };
-            price_scope(terms, g, prices, residual, None, settings, scope).bound
+            price_scope(terms, g, prices, residual, None, settings(), scope).bound
         })
         .collect();
     let mut order: Vec<usize> = (0..fleets).collect();
@@ -78,7 +99,12 @@ pub fn price_group(
             continue;
         }
         let from = start.filter(|c| c.fleet == f);
-        let r = price_scope(terms, g, prices, residual, from, settings, Scope { fleet: Some(f), relax: false });
+        if std::time::Instant::now() >= until {
+            // Out of time: the fleets not solved keep their LP bounds.
+            bound = bound.min(lp_bound[f]);
+            continue;
+        }
+        let r = price_scope(terms, g, prices, residual, from, settings(), Scope { fleet: Some(f), relax: false });
         if r.failure.is_some() {
             return r;
         }
