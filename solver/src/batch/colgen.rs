@@ -107,8 +107,9 @@ pub fn decompose(
     // every group it can from the first round and its prices are on the scale of plan
     // costs, not of the unplanned penalties.
     let mut first = greedy(catalog, &pool, &[]);
-    let repair_until = Instant::now() + budget.pricing_until.saturating_duration_since(Instant::now()).mul_f64(0.3);
-    repair(terms, groups, &reach, &mut pool, &mut first, Budget { until: repair_until, ..budget });
+    // Feasibility first: the repair may take the whole pricing share (column generation
+    // then starts with what is left, if anything).
+    repair(terms, groups, &reach, &mut pool, &mut first, Budget { until: budget.pricing_until, ..budget });
     let mut rounds = 0u64;
     let mut failure: Option<String> = None;
     let mut lp_values: Vec<Vec<f64>> = Vec::new();
@@ -246,7 +247,10 @@ fn greedy(catalog: &crate::contract::Catalog, pool: &Pool, lp_values: &[Vec<f64>
 }
 
 /// Each group left unplanned re-priced within what the others leave of the inventory,
-/// while time lasts; a plan found joins the pool and the choice.
+/// while time lasts; a plan found joins the pool and the choice. In waves: every group
+/// still out is priced in parallel against the same residual, then the plans are taken in
+/// group order while they still fit; the groups whose plan no longer fits go to the next
+/// wave, against the new residual. A wave that places nobody ends the repair.
 fn repair(
     terms: PricingTerms<'_>,
     groups: &[GroupInput<'_>],
@@ -256,25 +260,50 @@ fn repair(
     budget: Budget,
 ) {
     let catalog = terms.catalog;
-    for g in 0..groups.len() {
-        let left = seconds_left(budget.until);
-        if choice[g].is_some() || left < 0.2 {
-            continue;
+    loop {
+        let out: Vec<usize> = (0..groups.len()).filter(|&g| choice[g].is_none()).collect();
+        if out.is_empty() || seconds_left(budget.until) < 0.2 {
+            return;
         }
         let now = use_of(pool, choice);
-        let residual: HashMap<Resource, f64> = reach[g]
-            .keys()
-            .filter_map(|r| r.capacity(catalog).map(|cap| (r.clone(), cap - now.get(r).copied().unwrap_or(0.0))))
+        let priced: Vec<(usize, Option<super::block::PlanColumn>)> = out
+            .par_iter()
+            .map(|&g| {
+                let left = seconds_left(budget.until);
+                if left < 0.1 {
+                    return (g, None);
+                }
+                let residual: HashMap<Resource, f64> = reach[g]
+                    .keys()
+                    .filter_map(|r| {
+                        r.capacity(catalog).map(|cap| (r.clone(), cap - now.get(r).copied().unwrap_or(0.0)))
+                    })
+                    .collect();
+                let settings = MilpSettings {
+                    offset: 0.0,
+                    time_limit_s: left.min(PRICING_SECONDS),
+                    mip_gap: budget.mip_gap,
+                    presolve: false,
+                };
+                (g, price_group(terms, &groups[g], &Prices::new(), Some(&residual), None, settings).column)
+            })
             .collect();
-        let settings = MilpSettings {
-            offset: 0.0,
-            time_limit_s: left.min(PRICING_SECONDS),
-            mip_gap: budget.mip_gap,
-            presolve: false,
-        };
-        let p = price_group(terms, &groups[g], &Prices::new(), Some(&residual), None, settings);
-        if let Some(c) = p.column.filter(|c| fits(catalog, &now, c)) {
-            choice[g] = Some(pool.add(g, c));
+        let mut placed = 0;
+        let mut used = now;
+        for (g, c) in priced {
+            let Some(c) = c else { continue };
+            if fits(catalog, &used, &c) {
+                for (r, n) in &c.usage {
+                    *used.entry(r.clone()).or_default() += n;
+                }
+                choice[g] = Some(pool.add(g, c));
+                placed += 1;
+            } else {
+                pool.add(g, c);
+            }
+        }
+        if placed == 0 {
+            return;
         }
     }
 }
