@@ -17,7 +17,7 @@
 
 use super::block::{GroupChoice, GroupInput};
 use super::master::{fits, solve_integer, solve_lp, use_of, Pool};
-use super::pricing::{price_group, priced_value, Prices, PricingTerms};
+use super::pricing::{fit_group, price_group, priced_value, Prices, PricingTerms};
 use super::resource::Resource;
 use crate::milp::highs::MilpSettings;
 use rayon::prelude::*;
@@ -107,9 +107,10 @@ pub fn decompose(
     // every group it can from the first round and its prices are on the scale of plan
     // costs, not of the unplanned penalties.
     let mut first = greedy(catalog, &pool, &[]);
-    // Feasibility first: the repair may take the whole pricing share (column generation
-    // then starts with what is left, if anything).
-    repair(terms, groups, &reach, &mut pool, &mut first, Budget { until: budget.pricing_until, ..budget });
+    // Feasibility first: the repair may take most of the time (column generation then
+    // runs in what is left of its share, if anything).
+    let repair_until = Instant::now() + budget.until.saturating_duration_since(Instant::now()).mul_f64(0.85);
+    repair(terms, groups, &reach, &mut pool, &mut first, Budget { until: repair_until, ..budget });
     let mut rounds = 0u64;
     let mut failure: Option<String> = None;
     let mut lp_values: Vec<Vec<f64>> = Vec::new();
@@ -212,6 +213,9 @@ fn objective_of_pool(pool: &Pool, penalties: &[f64], choice: &[Option<usize>]) -
     choice.iter().enumerate().map(|(g, c)| c.map_or(penalties[g], |j| pool.columns[g][j].cost)).sum()
 }
 
+/// Relative gap at which a repair's MILP stops.
+pub const REPAIR_GAP: f64 = 0.05;
+
 /// Most seconds one pricing MILP may take (its bound stays valid when it stops early).
 pub const PRICING_SECONDS: f64 = 5.0;
 
@@ -279,13 +283,14 @@ fn repair(
                         r.capacity(catalog).map(|cap| (r.clone(), cap - now.get(r).copied().unwrap_or(0.0)))
                     })
                     .collect();
+                // A repair needs a plan that fits, not a proof: a loose gap stops it early.
                 let settings = MilpSettings {
                     offset: 0.0,
                     time_limit_s: left.min(PRICING_SECONDS),
-                    mip_gap: budget.mip_gap,
+                    mip_gap: budget.mip_gap.max(REPAIR_GAP),
                     presolve: false,
                 };
-                (g, price_group(terms, &groups[g], &Prices::new(), Some(&residual), None, settings).column)
+                (g, fit_group(terms, &groups[g], &residual, settings))
             })
             .collect();
         let mut placed = 0;

@@ -65,18 +65,7 @@ pub fn price_group(
     if fleets <= 1 {
         return price_scope(terms, g, prices, residual, start, settings(), Scope::default());
     }
-    // Within residual capacities, a fleet needing more vehicles of a type than are left on
-    // some day cannot be chosen: no model is built for it.
-    let model = &g.prepared.model;
-    let fleet_fits = |f: usize| {
-        let Some(res) = residual else { return true };
-        g.prepared.fleets[f].counts.iter().all(|&(v, n)| {
-            model.days.iter().all(|d| {
-                let r = Resource::Vehicle { vehicle: model.vehicles[v].catalog, date: d.date };
-                res.get(&r).is_none_or(|&left| n as f64 <= left + 1e-9)
-            })
-        })
-    };
+    let fleet_fits = |f: usize| residual.is_none_or(|res| fleet_fits(g, f, res));
     let lp_bound: Vec<f64> = (0..fleets)
         .map(|f| {
             if !fleet_fits(f) {
@@ -174,4 +163,45 @@ fn price_scope(
         MilpOutcome::NoSolution { bound } => Priced { column: None, bound, failure: None },
         MilpOutcome::Failed(e) => Priced { column: None, bound: f64::NEG_INFINITY, failure: Some(e) },
     }
+}
+
+/// Whether fleet `f` of group `g` fits the vehicles left on every day of its trip.
+fn fleet_fits(g: &GroupInput<'_>, f: usize, residual: &HashMap<Resource, f64>) -> bool {
+    let model = &g.prepared.model;
+    g.prepared.fleets[f].counts.iter().all(|&(v, n)| {
+        model.days.iter().all(|d| {
+            let r = Resource::Vehicle { vehicle: model.vehicles[v].catalog, date: d.date };
+            residual.get(&r).is_none_or(|&left| n as f64 <= left + 1e-9)
+        })
+    })
+}
+
+/// A plan of group `g` within `residual` capacities, quickly and without proof: the
+/// fleets that fit the vehicles left, cheapest day rates first, each fleet's MILP until
+/// one has a plan. For repairing a choice that does not fit (a primal heuristic).
+pub fn fit_group(
+    terms: PricingTerms<'_>,
+    g: &GroupInput<'_>,
+    residual: &HashMap<Resource, f64>,
+    settings: MilpSettings,
+) -> Option<PlanColumn> {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs_f64(settings.time_limit_s.max(0.0));
+    let model = &g.prepared.model;
+    let mut fleets: Vec<usize> = (0..g.prepared.fleets.len()).filter(|&f| fleet_fits(g, f, residual)).collect();
+    fleets.sort_by(|&a, &b| {
+        let cost = |f: usize| crate::milp::plan::fixed_cost(model, &g.prepared.fleets[f]);
+        cost(a).total_cmp(&cost(b)).then(a.cmp(&b))
+    });
+    for f in fleets {
+        let left = until.saturating_duration_since(std::time::Instant::now()).as_secs_f64();
+        if left <= 0.01 {
+            return None;
+        }
+        let settings = MilpSettings { time_limit_s: left, ..settings };
+        let scope = Scope { fleet: Some(f), relax: false };
+        if let Some(c) = price_scope(terms, g, &Prices::new(), Some(residual), None, settings, scope).column {
+            return Some(c);
+        }
+    }
+    None
 }
