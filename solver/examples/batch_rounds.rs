@@ -1,6 +1,6 @@
 //! Prints a batch's progress reports (pricing rounds, columns, objective, bound) to stderr
 //! while it solves, then the result's figures: `cargo run -p jidiao-solver --example
-//! batch_rounds -- BATCH.json`. For tuning the decomposition.
+//! batch_rounds -- BATCH.json [SECONDS]`. For tuning the decomposition.
 
 use jidiao_solver::contract::JobResult;
 use jidiao_solver::progress::ProgressSink;
@@ -23,7 +23,10 @@ fn main() {
             p.gap().map_or("-".to_string(), |g| format!("{:.3}%", g * 100.0)),
         );
     });
-    let ctx = SolveContext { progress: Some(sink), ..SolveContext::default() };
+    // An optional second argument: the time limit in seconds (default: the context's).
+    let time_limit_s =
+        std::env::args().nth(2).and_then(|t| t.parse().ok()).unwrap_or(SolveContext::default().time_limit_s);
+    let ctx = SolveContext { progress: Some(sink), time_limit_s, ..SolveContext::default() };
     match run_document(&text, &ctx) {
         JobResult::Batch(b) => {
             let s = b.solver.unwrap_or_default();

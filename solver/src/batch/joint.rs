@@ -7,7 +7,8 @@
 //! Shared rows: rooms of a type per hotel and night, vehicles per type and day, covers
 //! per restaurant, meal and date, guides per day.
 
-use super::block::{Block, GroupChoice, GroupInput};
+use super::block::{Block, GroupChoice, GroupInput, Scope};
+use super::pricing::Prices;
 use super::resource::{MealKey, Resource};
 use crate::contract::{Catalog, ChangeCosts};
 use crate::milp::highs::{solve_from, Col, MilpOutcome, MilpSettings};
@@ -47,30 +48,8 @@ pub fn solve_joint(
     starts: &[Option<GroupChoice>],
     settings: MilpSettings,
 ) -> JointAnswer {
-    let mut vars = ProblemVariables::new();
-    let mut objective = Expression::from(0.0);
-    let mut offset = 0.0;
-    let mut rows: Vec<good_lp::Constraint> = Vec::new();
-    let mut shared: BTreeMap<Resource, Expression> = BTreeMap::new();
-    let mut blocks: Vec<Block> = Vec::new();
-    for g in groups {
-        let planned = Col::add(&mut vars, variable().binary());
-        objective -= g.unplanned_penalty * planned.var;
-        offset += g.unplanned_penalty;
-        let mut b = g.block(&mut vars, catalog, planned, contested, costs);
-        objective += std::mem::take(&mut b.objective);
-        offset += b.offset;
-        rows.append(&mut b.rows);
-        for (r, e) in std::mem::take(&mut b.usage) {
-            *shared.entry(r).or_default() += e;
-        }
-        blocks.push(b);
-    }
-    for (r, e) in shared {
-        if let Some(cap) = r.capacity(catalog) {
-            rows.push(constraint!(e <= cap));
-        }
-    }
+    let scopes = vec![Scope::default(); groups.len()];
+    let Joint { vars, objective, offset, rows, blocks, .. } = build(catalog, groups, contested, costs, &scopes);
     let variables = vars.len() as u64;
     // The start: the given choices, the rest unplanned; every drop at its booked count
     // (feasible whatever is kept).
@@ -114,4 +93,100 @@ pub fn solve_joint(
         }
     }
     answer
+}
+
+/// The joint model's parts: variables, objective (and its constant), rows (the groups'
+/// blocks' rows first, then `shared` rows, one per resource of `shared`, in order).
+struct Joint {
+    vars: ProblemVariables,
+    objective: Expression,
+    offset: f64,
+    rows: Vec<good_lp::Constraint>,
+    blocks: Vec<Block>,
+    shared: Vec<Resource>,
+}
+
+fn build(
+    catalog: &Catalog,
+    groups: &[GroupInput<'_>],
+    contested: &HashSet<MealKey>,
+    costs: &ChangeCosts,
+    scopes: &[Scope],
+) -> Joint {
+    let mut vars = ProblemVariables::new();
+    let mut objective = Expression::from(0.0);
+    let mut offset = 0.0;
+    let mut rows: Vec<good_lp::Constraint> = Vec::new();
+    let mut usage: BTreeMap<Resource, Expression> = BTreeMap::new();
+    let mut blocks: Vec<Block> = Vec::new();
+    for (g, &scope) in groups.iter().zip(scopes) {
+        let relax = scope.relax;
+        let planned = Col::add(&mut vars, if relax { variable().min(0.0).max(1.0) } else { variable().binary() });
+        objective -= g.unplanned_penalty * planned.var;
+        offset += g.unplanned_penalty;
+        let mut b = g.block_in(&mut vars, catalog, planned, contested, costs, scope);
+        objective += std::mem::take(&mut b.objective);
+        offset += b.offset;
+        rows.append(&mut b.rows);
+        for (r, e) in std::mem::take(&mut b.usage) {
+            *usage.entry(r).or_default() += e;
+        }
+        blocks.push(b);
+    }
+    let mut shared = Vec::new();
+    for (r, e) in usage {
+        if let Some(cap) = r.capacity(catalog) {
+            rows.push(constraint!(e <= cap));
+            shared.push(r);
+        }
+    }
+    Joint { vars, objective, offset, rows, blocks, shared }
+}
+
+/// The joint model's LP relaxation: its optimum (a lower bound on the batch's best
+/// objective) and the shared resources' prices (its duals), which start the
+/// decomposition's pricing near the best Lagrangian prices.
+#[derive(Clone, Debug)]
+pub struct JointLp {
+    /// The LP optimum, penalties included (`-inf` when restricted to one fleet a group).
+    pub bound: f64,
+    /// Price per shared resource (> 0 only).
+    pub prices: Prices,
+}
+
+/// Solves the joint LP relaxation within `settings`' time limit, each group within its
+/// fleet of `fleets` when given (smaller, and its prices still good for pricing, but then
+/// its optimum bounds nothing: `bound` is `-inf`); `None` when it does not finish (or
+/// HiGHS fails): the decomposition then starts from zero prices.
+pub fn joint_lp(
+    catalog: &Catalog,
+    groups: &[GroupInput<'_>],
+    contested: &HashSet<MealKey>,
+    costs: &ChangeCosts,
+    fleets: Option<&[usize]>,
+    settings: MilpSettings,
+) -> Option<JointLp> {
+    let scopes: Vec<Scope> = (0..groups.len()).map(|g| Scope { fleet: fleets.map(|f| f[g]), relax: true }).collect();
+    let Joint { vars, objective, offset, rows, shared, .. } = build(catalog, groups, contested, costs, &scopes);
+    let first_shared = rows.len() - shared.len();
+    let mut problem = vars.minimise(objective).using(good_lp::highs);
+    for r in rows {
+        problem.add_constraint(r);
+    }
+    match solve_from(problem, MilpSettings { offset, mip_gap: 0.0, ..settings }, None) {
+        MilpOutcome::Solved { objective, proven: true, row_duals, .. } => {
+            // HiGHS's sign: a <= row of a minimisation has a dual <= 0.
+            let prices = shared
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, r)| {
+                    let pi = -row_duals.get(first_shared + i).copied().unwrap_or(0.0);
+                    (pi > 1e-9).then_some((r, pi))
+                })
+                .collect();
+            let bound = if fleets.is_some() { f64::NEG_INFINITY } else { objective };
+            Some(JointLp { bound, prices })
+        }
+        _ => None,
+    }
 }

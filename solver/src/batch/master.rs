@@ -90,10 +90,13 @@ struct Built {
 
 fn build(catalog: &Catalog, pool: &Pool, penalties: &[f64], relax: bool) -> Built {
     let mut vars = ProblemVariables::new();
-    let kind = || if relax { variable().min(0.0).max(1.0) } else { variable().binary() };
+    // No upper bound on a relaxed column: the group's row already keeps it at most 1, and a
+    // bound of 1 would let the column sit at its bound, leaving the group row's dual at the
+    // unplanned penalty and the resource prices meaningless for pricing.
+    let kind = || if relax { variable().min(0.0) } else { variable().binary() };
     let lambda: Vec<Vec<Col>> =
         pool.columns.iter().map(|cs| cs.iter().map(|_| Col::add(&mut vars, kind())).collect()).collect();
-    let unplanned: Vec<Col> = penalties.iter().map(|_| Col::add(&mut vars, variable().min(0.0).max(1.0))).collect();
+    let unplanned: Vec<Col> = penalties.iter().map(|_| Col::add(&mut vars, variable().min(0.0))).collect();
     let mut objective = Expression::from(0.0);
     let mut usage: BTreeMap<Resource, Expression> = BTreeMap::new();
     for (g, cs) in pool.columns.iter().enumerate() {

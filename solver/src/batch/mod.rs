@@ -47,6 +47,10 @@ pub const UNPLANNED_PENALTY: f64 = 1e6;
 /// goes to choosing plans that fit together (integer master, repair, joint MILP).
 pub const PRICING_SHARE: f64 = 0.45;
 
+/// [`PRICING_SHARE`] of a batch too large for the joint MILP: only the integer master and
+/// a repair follow column generation.
+pub const PRICING_SHARE_ALONE: f64 = 0.9;
+
 /// Share of the time limit the search for rooming options may take (from the start).
 pub const OPTIONS_SHARE: f64 = 0.2;
 
@@ -252,7 +256,18 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
     let own_bounds: Vec<f64> = plannable.iter().map(|&g| solos[g].outcome.figures.bound - 0.01).collect();
     let until = started + std::time::Duration::from_secs_f64((ctx.time_limit_s * 0.97 - 0.05).max(0.1));
     let left = until.saturating_duration_since(Instant::now());
-    let budget = Budget { pricing_until: Instant::now() + left.mul_f64(PRICING_SHARE), until, mip_gap: ctx.mip_gap };
+    // A batch small enough for the exact joint MILP leaves it time after the decomposition;
+    // a larger one gives column generation most of the time.
+    let joint_columns: usize = inputs
+        .iter()
+        .map(|g| {
+            g.priced.iter().flatten().map(Vec::len).sum::<usize>()
+                + g.options.iter().flatten().map(Vec::len).sum::<usize>()
+        })
+        .sum();
+    let joint_runs = joint_columns <= ctx.joint_max_columns;
+    let share = if joint_runs { PRICING_SHARE } else { PRICING_SHARE_ALONE };
+    let budget = Budget { pricing_until: Instant::now() + left.mul_f64(share), until, mip_gap: ctx.mip_gap };
     let columns_seen = AtomicU64::new(0);
     let on_round = |round: u64, columns: u64, objective: Option<f64>, bound: Option<f64>| {
         columns_seen.store(columns, Ordering::Relaxed);
@@ -284,15 +299,8 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
     let gap_of = |objective: f64, bound: f64| objective - bound > ctx.mip_gap * objective.abs() + 1e-6;
     // A batch small enough for the exact joint MILP gets it for the gap left, started from
     // the decomposition's plans; its bound is valid for the whole batch too.
-    let joint_columns: usize = inputs
-        .iter()
-        .map(|g| {
-            g.priced.iter().flatten().map(Vec::len).sum::<usize>()
-                + g.options.iter().flatten().map(Vec::len).sum::<usize>()
-        })
-        .sum();
     let left = until.saturating_duration_since(Instant::now()).as_secs_f64();
-    if !inputs.is_empty() && gap_of(objective, bound) && joint_columns <= ctx.joint_max_columns && left > 0.2 {
+    if !inputs.is_empty() && gap_of(objective, bound) && joint_runs && left > 0.2 {
         let settings = MilpSettings { offset: 0.0, time_limit_s: left, mip_gap: ctx.mip_gap, presolve: true };
         let answer = solve_joint(&job.catalog, &inputs, &contested_meals, &job.change_costs, &choices, settings);
         variables = answer.variables;
