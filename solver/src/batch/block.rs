@@ -163,6 +163,60 @@ pub struct Block {
 }
 
 impl GroupInput<'_> {
+    /// This group with fewer route columns, for the joint LP relaxation that prices the
+    /// shared resources: per fleet, day and (start, end) places, the `keep` routes of least
+    /// objective, the `keep` least among those visiting each must-visit attraction, and the
+    /// routes of `plan` (so its plan stays feasible).
+    pub fn trimmed(&self, keep: usize, plan: Option<&GroupChoice>) -> Self {
+        let p = self.prepared;
+        let musts: Vec<u128> =
+            p.model.attractions.iter().enumerate().filter(|(_, a)| a.must).map(|(i, _)| 1u128 << i).collect();
+        let priced = self
+            .priced
+            .iter()
+            .enumerate()
+            .map(|(f, days)| {
+                days.iter()
+                    .enumerate()
+                    .map(|(d, cs)| {
+                        let mut order: Vec<usize> = (0..cs.len()).collect();
+                        order.sort_by(|&a, &b| cs[a].objective.total_cmp(&cs[b].objective));
+                        let mut kept: HashMap<(usize, usize, Option<u128>), usize> = HashMap::new();
+                        let mut take = vec![false; cs.len()];
+                        for k in order {
+                            let r = &p.routes[d][cs[k].route];
+                            let keys = std::iter::once(None)
+                                .chain(musts.iter().filter(|&&m| r.set & m != 0).map(|&m| Some(m)));
+                            for key in keys {
+                                let n = kept.entry((r.start, r.end, key)).or_default();
+                                if *n < keep {
+                                    *n += 1;
+                                    take[k] = true;
+                                }
+                            }
+                        }
+                        if let Some(c) = plan.filter(|c| c.fleet == f) {
+                            for (k, pr) in cs.iter().enumerate() {
+                                take[k] |= c.choice.routes.get(d) == Some(&pr.route);
+                            }
+                        }
+                        cs.iter().zip(take).filter(|(_, t)| *t).map(|(c, _)| *c).collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        GroupInput {
+            prepared: self.prepared,
+            options: self.options.clone(),
+            priced,
+            covers: self.covers,
+            guide: self.guide.clone(),
+            current: self.current,
+            unplanned_penalty: self.unplanned_penalty,
+            start: self.start,
+        }
+    }
+
     /// Adds this group's block to `vars`, with `planned` the caller's planned column (a
     /// binary in the joint model, fixed to 1 in pricing). `contested` lists the restaurant
     /// meals whose seats are shared in the model.

@@ -123,6 +123,19 @@ pub fn decompose(
     // runs in what is left of its share, if anything).
     let repair_until = Instant::now() + budget.until.saturating_duration_since(Instant::now()).mul_f64(0.85);
     repair(terms, groups, &reach, &mut pool, &mut first, Budget { until: repair_until, ..budget });
+    // Then the joint LP relaxation whose duals start the pricing ([`starting_prices`]),
+    // each group within the fleet of its plan so far (plans that fit together, so the
+    // vehicles' rows price the vehicles, not the unplanned penalty).
+    let plans: Vec<Option<GroupChoice>> = (0..n)
+        .map(|g| first[g].or((!pool.columns[g].is_empty()).then_some(0)).map(|j| pool.columns[g][j].choice.clone()))
+        .collect();
+    let joint_settings = MilpSettings {
+        offset: 0.0,
+        time_limit_s: seconds_left(budget.pricing_until) * JOINT_LP_SHARE,
+        mip_gap: 0.0,
+        presolve: true,
+    };
+    let joint = starting_prices(terms, groups, &plans, joint_settings);
     let mut rounds = 0u64;
     let mut failure: Option<String> = None;
     let mut lp_values: Vec<Vec<f64>> = Vec::new();
@@ -137,15 +150,9 @@ pub fn decompose(
     // far (the stability centre, where the Lagrangian bound was highest) and the LP's.
     let mut centre = Prices::new();
     let mut smoothing = SMOOTHING;
-    // The first round prices every group at the joint LP relaxation's duals, when it is
-    // solved in time ([`starting_prices`]); its optimum may be a bound too.
-    let joint_settings = MilpSettings {
-        offset: 0.0,
-        time_limit_s: seconds_left(budget.pricing_until) * JOINT_LP_SHARE,
-        mip_gap: 0.0,
-        presolve: true,
-    };
-    if let Some(j) = starting_prices(terms, groups, &pool, &first, joint_settings) {
+    // The first round prices every group at the joint LP's duals, when it was solved in
+    // time; its optimum may be a bound too.
+    if let Some(j) = joint {
         best_bound = best_bound.max(j.bound);
         centre = j.prices;
         smoothing = 1.0;
@@ -230,24 +237,25 @@ pub fn decompose(
     }
     let mut choice = greedy(catalog, &pool, &lp_values);
     let objective_of = |choice: &[Option<usize>]| objective_of_pool(&pool, &penalties, choice);
-    let mut objective = objective_of(&choice);
+    let objective = objective_of(&choice);
     report(rounds, pool.len() as u64, Some(objective), Some(best_bound));
-    // The integer master over the pool, from the greedy start.
+    // The integer master over the pool, from the greedy start (half the time left: the
+    // local search takes the rest).
     let left = seconds_left(budget.until);
     if left > 0.2 && objective - best_bound > budget.mip_gap * objective.abs() {
-        let settings = MilpSettings { offset: 0.0, time_limit_s: left * 0.8, mip_gap: budget.mip_gap, presolve: true };
+        let settings = MilpSettings { offset: 0.0, time_limit_s: left * 0.5, mip_gap: budget.mip_gap, presolve: true };
         if let Some(m) = solve_integer(catalog, &pool, &penalties, &choice, settings) {
             let candidate = objective_of(&m.choice);
             if candidate < objective - 1e-9 && capacities_hold(catalog, &pool, &m.choice) {
                 choice = m.choice;
-                objective = candidate;
             }
         }
     }
     if choice.iter().any(Option::is_none) {
         repair(terms, groups, &reach, &mut pool, &mut choice, budget);
-        objective = objective_of_pool(&pool, &penalties, &choice);
     }
+    improve(terms, groups, &reach, own_bounds, &mut pool, &mut choice, budget);
+    let objective = objective_of_pool(&pool, &penalties, &choice);
     let choices = choice.iter().enumerate().map(|(g, c)| c.map(|j| pool.columns[g][j].choice.clone())).collect();
     Decomposition { choices, objective, bound: best_bound.min(objective), rounds, columns: pool.len() as u64, failure }
 }
@@ -262,25 +270,27 @@ fn objective_of_pool(pool: &Pool, penalties: &[f64], choice: &[Option<usize>]) -
 
 /// The joint LP relaxation's optimum and duals ([`joint_lp`]). Its duals are near the
 /// best prices: they maximise the Lagrangian bound when each group is priced by its LP
-/// relaxation. The whole relaxation when it has at most [`JOINT_LP_MAX_COLUMNS`] route
-/// columns; otherwise each group within the fleet of its plan so far (`choice`, else its
-/// first column), whose duals still price well but whose optimum bounds nothing; `None`
-/// when even that is too large or not solved in time.
+/// relaxation. The groups are trimmed to their likeliest routes first
+/// ([`GroupInput::trimmed`]); the whole relaxation when it then has at most
+/// [`JOINT_LP_MAX_COLUMNS`] route columns, otherwise each group within the fleet of its
+/// plan so far (`plans`). A trimmed or restricted relaxation's
+/// duals still price well but its optimum bounds nothing (`-inf`). `None` when even the
+/// restricted one is too large or is not solved in time.
 fn starting_prices(
     terms: PricingTerms<'_>,
     groups: &[GroupInput<'_>],
-    pool: &Pool,
-    choice: &[Option<usize>],
+    plans: &[Option<GroupChoice>],
     settings: MilpSettings,
 ) -> Option<super::joint::JointLp> {
+    let trimmed: Vec<GroupInput<'_>> =
+        groups.par_iter().zip(plans).map(|(g, plan)| g.trimmed(JOINT_LP_ROUTES, plan.as_ref())).collect();
     let routes = |g: &GroupInput<'_>, f: usize| g.priced[f].iter().map(Vec::len).sum::<usize>();
-    let full: usize = groups.iter().map(|g| (0..g.priced.len()).map(|f| routes(g, f)).sum::<usize>()).sum();
-    let fleets: Vec<usize> = (0..groups.len())
-        .map(|g| {
-            let j = choice[g].or((!pool.columns[g].is_empty()).then_some(0));
-            j.map_or(0, |j| pool.columns[g][j].choice.fleet)
-        })
-        .collect();
+    let all = |gs: &[GroupInput<'_>]| gs.iter().map(|g| (0..g.priced.len()).map(|f| routes(g, f)).sum::<usize>()).sum();
+    // A relaxation that lost routes is a restriction: its optimum bounds nothing.
+    let whole = all(&trimmed) == all(groups);
+    let groups = &trimmed;
+    let full: usize = all(groups);
+    let fleets: Vec<usize> = plans.iter().map(|c| c.as_ref().map_or(0, |c| c.fleet)).collect();
     let restricted: usize = groups.iter().zip(&fleets).map(|(g, &f)| routes(g, f)).sum();
     let scope = if full <= JOINT_LP_MAX_COLUMNS {
         None
@@ -289,15 +299,20 @@ fn starting_prices(
     } else {
         return None;
     };
-    joint_lp(terms.catalog, groups, terms.contested, terms.costs, scope, settings)
+    let j = joint_lp(terms.catalog, groups, terms.contested, terms.costs, scope, settings)?;
+    Some(super::joint::JointLp { bound: if whole { j.bound } else { f64::NEG_INFINITY }, ..j })
 }
+
+/// Routes kept per day and places (and per must-visit) in the joint LP relaxation
+/// ([`GroupInput::trimmed`]).
+pub const JOINT_LP_ROUTES: usize = 3;
 
 /// Most route columns in the joint LP relaxation ([`starting_prices`]); measured: 105k
 /// columns (30 groups) solve in 2 s, 366k (100 groups) in 34 s.
 pub const JOINT_LP_MAX_COLUMNS: usize = 400_000;
 
 /// Most of the pricing time the joint LP relaxation may take.
-pub const JOINT_LP_SHARE: f64 = 0.5;
+pub const JOINT_LP_SHARE: f64 = 0.6;
 
 /// Weight of the stability centre in the prices groups are priced at.
 pub const SMOOTHING: f64 = 0.8;
@@ -411,6 +426,77 @@ fn repair(
         // A group of the wave left out found nothing within what the others leave (or ran
         // out of time): it is not tried again.
         failed.extend(out.iter().filter(|&&g| choice[g].is_none()));
+    }
+}
+
+/// Local search on `choice` while time lasts: each group re-planned at its best within
+/// what the others leave of the inventory (its pricing at zero prices within the residual
+/// capacities, from its current plan), a better plan replacing the current one. In waves
+/// of groups that share no resource ([`independent`]), so the new plans fit together; the
+/// groups furthest above their own optimum (the unplanned first) lead. Each replacement
+/// lowers the objective and keeps every capacity; a pass that improves nothing ends it.
+fn improve(
+    terms: PricingTerms<'_>,
+    groups: &[GroupInput<'_>],
+    reach: &[BTreeMap<Resource, f64>],
+    own_bounds: &[f64],
+    pool: &mut Pool,
+    choice: &mut [Option<usize>],
+    budget: Budget,
+) {
+    let catalog = terms.catalog;
+    let cost = |pool: &Pool, choice: &[Option<usize>], g: usize| choice[g].map(|j| pool.columns[g][j].cost);
+    loop {
+        let mut order: Vec<usize> = (0..groups.len()).collect();
+        let excess = |g: usize| cost(pool, choice, g).map_or(f64::INFINITY, |c| c - own_bounds[g]);
+        order.sort_by(|&a, &b| excess(b).total_cmp(&excess(a)).then(a.cmp(&b)));
+        let mut improved = 0usize;
+        while !order.is_empty() {
+            if seconds_left(budget.until) < 0.2 {
+                return;
+            }
+            let wave = independent(&order, reach);
+            order.retain(|g| !wave.contains(g));
+            let now = use_of(pool, choice);
+            let found: Vec<(usize, Option<super::block::PlanColumn>)> = wave
+                .par_iter()
+                .map(|&g| {
+                    let left = seconds_left(budget.until);
+                    if left < 0.1 {
+                        return (g, None);
+                    }
+                    let own = choice[g].map(|j| &pool.columns[g][j]);
+                    let residual: HashMap<Resource, f64> = reach[g]
+                        .keys()
+                        .filter_map(|r| {
+                            let mine: f64 =
+                                own.map_or(0.0, |c| c.usage.iter().filter(|(u, _)| u == r).map(|(_, n)| n).sum());
+                            r.capacity(catalog).map(|cap| (r.clone(), cap - now.get(r).copied().unwrap_or(0.0) + mine))
+                        })
+                        .collect();
+                    let settings = MilpSettings {
+                        offset: 0.0,
+                        time_limit_s: left.min(PRICING_SECONDS),
+                        mip_gap: budget.mip_gap,
+                        presolve: false,
+                    };
+                    let start = own.map(|c| &c.choice);
+                    (g, price_group(terms, &groups[g], &Prices::new(), Some(&residual), start, settings).column)
+                })
+                .collect();
+            for (g, c) in found {
+                let Some(c) = c else { continue };
+                if cost(pool, choice, g).is_none_or(|now| c.cost < now - 1e-6) {
+                    choice[g] = Some(pool.add(g, c));
+                    improved += 1;
+                } else {
+                    pool.add(g, c);
+                }
+            }
+        }
+        if improved == 0 {
+            return;
+        }
     }
 }
 

@@ -49,7 +49,7 @@ pub const PRICING_SHARE: f64 = 0.45;
 
 /// [`PRICING_SHARE`] of a batch too large for the joint MILP: only the integer master and
 /// a repair follow column generation.
-pub const PRICING_SHARE_ALONE: f64 = 0.9;
+pub const PRICING_SHARE_ALONE: f64 = 0.7;
 
 /// Share of the time limit the search for rooming options may take (from the start).
 pub const OPTIONS_SHARE: f64 = 0.2;
