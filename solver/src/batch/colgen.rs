@@ -395,12 +395,7 @@ fn repair(
                 if left < 0.1 {
                     return (g, None);
                 }
-                let residual: HashMap<Resource, f64> = reach[g]
-                    .keys()
-                    .filter_map(|r| {
-                        r.capacity(catalog).map(|cap| (r.clone(), cap - now.get(r).copied().unwrap_or(0.0)))
-                    })
-                    .collect();
+                let residual = residual(catalog, &reach[g], &now, None);
                 // A repair needs a plan that fits, not a proof: a loose gap stops it early.
                 let settings = MilpSettings {
                     offset: 0.0,
@@ -466,14 +461,7 @@ fn improve(
                         return (g, None);
                     }
                     let own = choice[g].map(|j| &pool.columns[g][j]);
-                    let residual: HashMap<Resource, f64> = reach[g]
-                        .keys()
-                        .filter_map(|r| {
-                            let mine: f64 =
-                                own.map_or(0.0, |c| c.usage.iter().filter(|(u, _)| u == r).map(|(_, n)| n).sum());
-                            r.capacity(catalog).map(|cap| (r.clone(), cap - now.get(r).copied().unwrap_or(0.0) + mine))
-                        })
-                        .collect();
+                    let residual = residual(catalog, &reach[g], &now, own);
                     let settings = MilpSettings {
                         offset: 0.0,
                         time_limit_s: left.min(PRICING_SECONDS),
@@ -498,6 +486,23 @@ fn improve(
             return;
         }
     }
+}
+
+/// What is left of each shared resource a group can use (`reach`): its capacity less what
+/// `used` counts, given back what `own` (the group's current plan, counted in `used`) takes.
+fn residual(
+    catalog: &crate::contract::Catalog,
+    reach: &BTreeMap<Resource, f64>,
+    used: &HashMap<Resource, f64>,
+    own: Option<&super::block::PlanColumn>,
+) -> HashMap<Resource, f64> {
+    reach
+        .keys()
+        .filter_map(|r| {
+            let mine: f64 = own.map_or(0.0, |c| c.usage.iter().filter(|(u, _)| u == r).map(|(_, n)| n).sum());
+            r.capacity(catalog).map(|cap| (r.clone(), cap - used.get(r).copied().unwrap_or(0.0) + mine))
+        })
+        .collect()
 }
 
 /// Groups of `waiting` (in order) whose shared resources no earlier one of them uses:
