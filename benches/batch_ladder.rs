@@ -6,8 +6,8 @@
 //!
 //! `cargo bench --profile dev --bench batch_ladder -- --quick` (one seed per size; without
 //! `--quick` the sizes up to 10 groups run three seeds). `--sizes 3,10` picks the rungs,
-//! `--full` adds 300 groups (`Limits::max_groups` is raised for larger rungs); `--nights N`, `--hotels N`, `--vehicle-types N`, `--tight X` and `--time-limit S`
-//! change the shape and the limit of every rung. Each job is solved in a fresh child process
+//! `--full` adds 300 groups (`Limits::max_groups` is raised for larger rungs); `--nights N`,
+//! `--hotels N`, `--vehicle-types N`, `--tight X` and `--time-limit S` change the shape and the limit of every rung. Each job is solved in a fresh child process
 //! so that its peak memory (VmHWM) is its own. Only the public `run_document` and the
 //! result's JSON are used (the batch algorithm is free to change); "MILP vars / rows" are
 //! the result's `solver.variables` / `solver.constraints`, "binding resources" the resource

@@ -50,10 +50,7 @@ pub fn validate_job(job: &Job, limits: &Limits) -> Vec<DiagnosisItem> {
         }
         JobBody::Batch(b) => {
             v.catalog(&b.catalog, "/catalog");
-            if b.groups.len() > v.limits.max_groups {
-                let msg = format!("{} groups is above the limit of {}", b.groups.len(), v.limits.max_groups);
-                v.push("too_large", "/groups", msg);
-            }
+            v.count(b.groups.len(), v.limits.max_groups, "/groups", "groups");
             v.money(b.change_costs.hotel_room_night, "/change_costs/hotel_room_night".into(), "a change cost");
             v.money(b.change_costs.vehicle, "/change_costs/vehicle".into(), "a change cost");
             let mut seen = HashSet::new();
@@ -215,10 +212,10 @@ impl Validator<'_> {
         }
     }
 
-    /// Scenarios or events above `Limits::max_scenarios`.
-    fn count(&mut self, len: usize, path: &str, what: &str) {
-        if len > self.limits.max_scenarios {
-            self.push("too_large", path, format!("{len} {what} is above the limit of {}", self.limits.max_scenarios));
+    /// Scenarios, events or groups above their limit.
+    fn count(&mut self, len: usize, limit: usize, path: &str, what: &str) {
+        if len > limit {
+            self.push("too_large", path, format!("{len} {what} is above the limit of {limit}"));
         }
     }
 
@@ -230,7 +227,7 @@ impl Validator<'_> {
         let vehicles = ids(c.vehicles.iter().map(|x| x.id.as_str()));
         let restaurants = ids(c.restaurants.iter().map(|x| x.id.as_str()));
         let attractions = ids(c.attractions.iter().map(|x| x.id.as_str()));
-        self.count(w.scenarios.len(), "/scenarios", "scenarios");
+        self.count(w.scenarios.len(), self.limits.max_scenarios, "/scenarios", "scenarios");
         for (i, sc) in w.scenarios.iter().enumerate() {
             let sp = format!("/scenarios/{i}");
             if sc.name.trim().is_empty() {
@@ -343,7 +340,7 @@ impl Validator<'_> {
         }
         self.money(r.change_costs.hotel_room_night, "/change_costs/hotel_room_night".into(), "a change cost");
         self.money(r.change_costs.vehicle, "/change_costs/vehicle".into(), "a change cost");
-        self.count(r.events.len(), "/events", "events");
+        self.count(r.events.len(), self.limits.max_scenarios, "/events", "events");
         let hotels = ids(c.hotels.iter().map(|h| h.id.as_str()));
         let vehicles = ids(c.vehicles.iter().map(|x| x.id.as_str()));
         let attractions = ids(c.attractions.iter().map(|x| x.id.as_str()));

@@ -16,7 +16,8 @@
 //! 5. Stop when the LP and the bound meet, no new plan comes at the master's own prices,
 //!    or the time share runs out.
 //! 6. A greedy pass builds plans that fit together, the integer master over the pool
-//!    improves them, and a last repair plans any group left out.
+//!    improves them, a last repair plans any group left out, and a local search
+//!    re-plans each group within what the others leave ([`improve`]).
 //!
 //! The answer's gap is measured against the Lagrangian bound, so it is honest.
 
@@ -391,19 +392,11 @@ fn repair(
         let priced: Vec<(usize, Option<super::block::PlanColumn>)> = out
             .par_iter()
             .map(|&g| {
-                let left = seconds_left(budget.until);
-                if left < 0.1 {
-                    return (g, None);
-                }
-                let residual = residual(catalog, &reach[g], &now, None);
                 // A repair needs a plan that fits, not a proof: a loose gap stops it early.
-                let settings = MilpSettings {
-                    offset: 0.0,
-                    time_limit_s: left.min(PRICING_SECONDS),
-                    mip_gap: budget.mip_gap.max(REPAIR_GAP),
-                    presolve: false,
+                let Some(settings) = wave_settings(budget.until, budget.mip_gap.max(REPAIR_GAP)) else {
+                    return (g, None);
                 };
-                (g, fit_group(terms, &groups[g], &residual, settings))
+                (g, fit_group(terms, &groups[g], &residual(catalog, &reach[g], &now, None), settings))
             })
             .collect();
         let mut used = now;
@@ -456,18 +449,9 @@ fn improve(
             let found: Vec<(usize, Option<super::block::PlanColumn>)> = wave
                 .par_iter()
                 .map(|&g| {
-                    let left = seconds_left(budget.until);
-                    if left < 0.1 {
-                        return (g, None);
-                    }
+                    let Some(settings) = wave_settings(budget.until, budget.mip_gap) else { return (g, None) };
                     let own = choice[g].map(|j| &pool.columns[g][j]);
                     let residual = residual(catalog, &reach[g], &now, own);
-                    let settings = MilpSettings {
-                        offset: 0.0,
-                        time_limit_s: left.min(PRICING_SECONDS),
-                        mip_gap: budget.mip_gap,
-                        presolve: false,
-                    };
                     let start = own.map(|c| &c.choice);
                     (g, price_group(terms, &groups[g], &Prices::new(), Some(&residual), start, settings).column)
                 })
@@ -486,6 +470,18 @@ fn improve(
             return;
         }
     }
+}
+
+/// One group's MILP settings in a wave of the repair or the local search: what is left of
+/// the time, at most [`PRICING_SECONDS`]; `None` when too little is left to start.
+fn wave_settings(until: Instant, mip_gap: f64) -> Option<MilpSettings> {
+    let left = seconds_left(until);
+    (left >= 0.1).then_some(MilpSettings {
+        offset: 0.0,
+        time_limit_s: left.min(PRICING_SECONDS),
+        mip_gap,
+        presolve: false,
+    })
 }
 
 /// What is left of each shared resource a group can use (`reach`): its capacity less what

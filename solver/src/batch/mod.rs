@@ -47,8 +47,8 @@ pub const UNPLANNED_PENALTY: f64 = 1e6;
 /// goes to choosing plans that fit together (integer master, repair, joint MILP).
 pub const PRICING_SHARE: f64 = 0.45;
 
-/// [`PRICING_SHARE`] of a batch too large for the joint MILP: only the integer master and
-/// a repair follow column generation.
+/// [`PRICING_SHARE`] of a batch too large for the joint MILP: only the integer master, a
+/// repair and the local search follow column generation.
 pub const PRICING_SHARE_ALONE: f64 = 0.7;
 
 /// Share of the time limit the search for rooming options may take (from the start).

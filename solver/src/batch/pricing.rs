@@ -9,6 +9,7 @@ use crate::contract::{Catalog, ChangeCosts};
 use crate::milp::highs::{solve_from, Col, MilpOutcome, MilpSettings};
 use good_lp::{constraint, variable, ProblemVariables, SolverModel};
 use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
 
 /// Prices of shared resources (each >= 0); a resource not listed costs nothing.
 pub type Prices = HashMap<Resource, f64>;
@@ -57,11 +58,8 @@ pub fn price_group(
 ) -> Priced {
     let fleets = g.prepared.fleets.len();
     // The time limit is for all of this group's models together.
-    let until = std::time::Instant::now() + std::time::Duration::from_secs_f64(settings.time_limit_s.max(0.0));
-    let settings = || {
-        let left = until.saturating_duration_since(std::time::Instant::now()).as_secs_f64();
-        MilpSettings { time_limit_s: left.max(0.01), ..settings }
-    };
+    let until = deadline(settings);
+    let settings = || MilpSettings { time_limit_s: seconds_until(until).max(0.01), ..settings };
     if fleets <= 1 {
         return price_scope(terms, g, prices, residual, start, settings(), Scope::default());
     }
@@ -88,7 +86,7 @@ pub fn price_group(
             continue;
         }
         let from = start.filter(|c| c.fleet == f);
-        if std::time::Instant::now() >= until {
+        if Instant::now() >= until {
             // Out of time: the fleets not solved keep their LP bounds.
             bound = bound.min(lp_bound[f]);
             continue;
@@ -165,6 +163,15 @@ fn price_scope(
     }
 }
 
+/// When `settings`' time limit, counted from now, runs out.
+fn deadline(settings: MilpSettings) -> Instant {
+    Instant::now() + Duration::from_secs_f64(settings.time_limit_s.max(0.0))
+}
+
+fn seconds_until(until: Instant) -> f64 {
+    until.saturating_duration_since(Instant::now()).as_secs_f64()
+}
+
 /// Whether fleet `f` of group `g` fits the vehicles left on every day of its trip.
 fn fleet_fits(g: &GroupInput<'_>, f: usize, residual: &HashMap<Resource, f64>) -> bool {
     let model = &g.prepared.model;
@@ -185,7 +192,7 @@ pub fn fit_group(
     residual: &HashMap<Resource, f64>,
     settings: MilpSettings,
 ) -> Option<PlanColumn> {
-    let until = std::time::Instant::now() + std::time::Duration::from_secs_f64(settings.time_limit_s.max(0.0));
+    let until = deadline(settings);
     let model = &g.prepared.model;
     let mut fleets: Vec<usize> = (0..g.prepared.fleets.len()).filter(|&f| fleet_fits(g, f, residual)).collect();
     fleets.sort_by(|&a, &b| {
@@ -193,7 +200,7 @@ pub fn fit_group(
         cost(a).total_cmp(&cost(b)).then(a.cmp(&b))
     });
     for f in fleets {
-        let left = until.saturating_duration_since(std::time::Instant::now()).as_secs_f64();
+        let left = seconds_until(until);
         if left <= 0.01 {
             return None;
         }
