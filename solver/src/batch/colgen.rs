@@ -4,7 +4,9 @@
 //! 1. The pool starts with each group's own optimum; the groups that do not fit together
 //!    are repaired first, in waves of groups that share no resource ([`repair`]).
 //! 2. The first round prices every group at the joint LP relaxation's duals
-//!    ([`starting_prices`]), near the best prices when the relaxation is solved in time.
+//!    ([`starting_prices`]), near the best prices when the relaxation is solved in time
+//!    (it is skipped when too large, [`JOINT_LP_MAX_COLUMNS`], or the time is too short,
+//!    [`JOINT_LP_MIN_SECONDS`]).
 //! 3. Each later round solves the master LP ([`super::master`]) and prices in parallel
 //!    (rayon) every group whose resources' prices changed, at a mix of the master's duals
 //!    and the best prices so far (Wentges smoothing, [`SMOOTHING`]): its best plan at those
@@ -15,13 +17,15 @@
 //!    by what the prices it saw exceed today's times the most it can use (still valid).
 //! 5. Stop when the LP and the bound meet, no new plan comes at the master's own prices,
 //!    or the time share runs out.
-//! 6. A greedy pass builds plans that fit together, the integer master over the pool
-//!    improves them, a last repair plans any group left out, and a local search
+//! 6. A greedy pass builds plans that fit together, LP-guided diving ([`super::dive`])
+//!    may beat it (it holds groups to the master LP's columns a few at a time and prices
+//!    the groups it can no longer place), the integer master over the pool improves them, a last repair plans any group left out, and a local search
 //!    re-plans each group within what the others leave ([`improve`]).
 //!
 //! The answer's gap is measured against the Lagrangian bound, so it is honest.
 
 use super::block::{GroupChoice, GroupInput};
+use super::dive::dive;
 use super::joint::joint_lp;
 use super::master::{fits, solve_integer, solve_lp, use_of, Pool};
 use super::pricing::{fit_group, price_group, priced_value, Prices, PricingTerms};
@@ -80,7 +84,7 @@ fn group_bound(b: &GroupBound, prices: &Prices, reach: &BTreeMap<Resource, f64>)
     z
 }
 
-fn seconds_left(until: Instant) -> f64 {
+pub(super) fn seconds_left(until: Instant) -> f64 {
     until.saturating_duration_since(Instant::now()).as_secs_f64()
 }
 
@@ -136,7 +140,9 @@ pub fn decompose(
         mip_gap: 0.0,
         presolve: true,
     };
-    let joint = starting_prices(terms, groups, &plans, joint_settings);
+    let joint = (joint_settings.time_limit_s >= JOINT_LP_MIN_SECONDS)
+        .then(|| starting_prices(terms, groups, &plans, joint_settings))
+        .flatten();
     let mut rounds = 0u64;
     let mut failure: Option<String> = None;
     let mut lp_values: Vec<Vec<f64>> = Vec::new();
@@ -161,7 +167,7 @@ pub fn decompose(
     // A round is not started when the last one's length would carry it past the deadline.
     while Instant::now() + last_round < budget.pricing_until {
         let round_started = Instant::now();
-        let lp = match solve_lp(catalog, &pool, &penalties, lp_settings(budget.pricing_until)) {
+        let lp = match solve_lp(catalog, &pool, &penalties, &[], lp_settings(budget.pricing_until)) {
             Ok(lp) => lp,
             Err(e) => {
                 if Instant::now() < budget.pricing_until {
@@ -237,10 +243,18 @@ pub fn decompose(
         }
     }
     let mut choice = greedy(catalog, &pool, &lp_values);
+    // LP-guided diving, from the pool priced so far, for a start that may beat the greedy one.
+    let dive_until = Instant::now() + budget.until.saturating_duration_since(Instant::now()).mul_f64(DIVE_SHARE);
+    if let Some(d) = dive(terms, groups, &reach, &mut pool, &penalties, Budget { until: dive_until, ..budget }) {
+        let better = objective_of_pool(&pool, &penalties, &d) < objective_of_pool(&pool, &penalties, &choice) - 1e-9;
+        if better && capacities_hold(catalog, &pool, &d) {
+            choice = d;
+        }
+    }
     let objective_of = |choice: &[Option<usize>]| objective_of_pool(&pool, &penalties, choice);
     let objective = objective_of(&choice);
     report(rounds, pool.len() as u64, Some(objective), Some(best_bound));
-    // The integer master over the pool, from the greedy start (half the time left: the
+    // The integer master over the pool, from the best start so far (half the time left: the
     // local search takes the rest).
     let left = seconds_left(budget.until);
     if left > 0.2 && objective - best_bound > budget.mip_gap * objective.abs() {
@@ -309,8 +323,13 @@ fn starting_prices(
 pub const JOINT_LP_ROUTES: usize = 3;
 
 /// Most route columns in the joint LP relaxation ([`starting_prices`]); measured: 105k
-/// columns (30 groups) solve in 2 s, 366k (100 groups) in 34 s.
-pub const JOINT_LP_MAX_COLUMNS: usize = 400_000;
+/// columns (30 groups) solve in 2 s, 88k (100 groups, one fleet each) in 17 s, and 303k
+/// (300 groups) did not finish in 104 s while taking the peak memory to 1.9 GB.
+pub const JOINT_LP_MAX_COLUMNS: usize = 150_000;
+
+/// Least time worth giving the joint LP relaxation: with less it does not finish at 100
+/// groups and only delays the pricing.
+pub const JOINT_LP_MIN_SECONDS: f64 = 10.0;
 
 /// Most of the pricing time the joint LP relaxation may take.
 pub const JOINT_LP_SHARE: f64 = 0.6;
@@ -329,6 +348,9 @@ fn mix(centre: &Prices, lp: &Prices, alpha: f64) -> Prices {
     }
     out
 }
+
+/// Share of the time left after column generation that diving ([`dive`]) may take.
+pub const DIVE_SHARE: f64 = 0.4;
 
 /// Relative gap at which a repair's MILP stops.
 pub const REPAIR_GAP: f64 = 0.05;
@@ -474,7 +496,7 @@ fn improve(
 
 /// One group's MILP settings in a wave of the repair or the local search: what is left of
 /// the time, at most [`PRICING_SECONDS`]; `None` when too little is left to start.
-fn wave_settings(until: Instant, mip_gap: f64) -> Option<MilpSettings> {
+pub(super) fn wave_settings(until: Instant, mip_gap: f64) -> Option<MilpSettings> {
     let left = seconds_left(until);
     (left >= 0.1).then_some(MilpSettings {
         offset: 0.0,
@@ -486,7 +508,7 @@ fn wave_settings(until: Instant, mip_gap: f64) -> Option<MilpSettings> {
 
 /// What is left of each shared resource a group can use (`reach`): its capacity less what
 /// `used` counts, given back what `own` (the group's current plan, counted in `used`) takes.
-fn residual(
+pub(super) fn residual(
     catalog: &crate::contract::Catalog,
     reach: &BTreeMap<Resource, f64>,
     used: &HashMap<Resource, f64>,

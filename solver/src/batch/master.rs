@@ -57,6 +57,19 @@ fn same(a: &GroupChoice, b: &GroupChoice) -> bool {
     a.fleet == b.fleet && a.choice == b.choice && a.options == b.options
 }
 
+/// A group's state in the master: open (the master chooses among its columns), held to
+/// one of its columns, or held out (unplanned). Diving ([`super::dive`]) holds groups one
+/// after another; column generation keeps every group open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hold {
+    /// The master chooses.
+    Open,
+    /// Planned with this column of the pool.
+    Column(usize),
+    /// Left unplanned.
+    Out,
+}
+
 /// The master LP's answer.
 #[derive(Clone, Debug)]
 pub struct MasterLp {
@@ -66,6 +79,8 @@ pub struct MasterLp {
     pub prices: Prices,
     /// `l_j` per group and column.
     pub values: Vec<Vec<f64>>,
+    /// `u_g` per group: how much of it the LP leaves unplanned.
+    pub unplanned: Vec<f64>,
 }
 
 /// The chosen column per group (`None` = unplanned) of an integer master solution.
@@ -88,15 +103,32 @@ struct Built {
     groups: usize,
 }
 
-fn build(catalog: &Catalog, pool: &Pool, penalties: &[f64], relax: bool) -> Built {
+fn build(catalog: &Catalog, pool: &Pool, penalties: &[f64], relax: bool, holds: &[Hold]) -> Built {
     let mut vars = ProblemVariables::new();
     // No upper bound on a relaxed column: the group's row already keeps it at most 1, and a
     // bound of 1 would let the column sit at its bound, leaving the group row's dual at the
-    // unplanned penalty and the resource prices meaningless for pricing.
-    let kind = || if relax { variable().min(0.0) } else { variable().binary() };
-    let lambda: Vec<Vec<Col>> =
-        pool.columns.iter().map(|cs| cs.iter().map(|_| Col::add(&mut vars, kind())).collect()).collect();
-    let unplanned: Vec<Col> = penalties.iter().map(|_| Col::add(&mut vars, variable().min(0.0))).collect();
+    // unplanned penalty and the resource prices meaningless for pricing. A held group's
+    // columns are fixed by their bounds.
+    let kind = |hold: Hold, j: Option<usize>| match hold {
+        Hold::Open if relax => variable().min(0.0),
+        Hold::Open => variable().binary(),
+        Hold::Column(c) if j == Some(c) => variable().min(1.0).max(1.0),
+        Hold::Out if j.is_none() => variable().min(1.0).max(1.0),
+        _ => variable().min(0.0).max(0.0),
+    };
+    let hold = |g: usize| holds.get(g).copied().unwrap_or(Hold::Open);
+    let lambda: Vec<Vec<Col>> = pool
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(g, cs)| (0..cs.len()).map(|j| Col::add(&mut vars, kind(hold(g), Some(j)))).collect())
+        .collect();
+    let unplanned: Vec<Col> = (0..penalties.len())
+        .map(|g| {
+            let kind = if hold(g) == Hold::Open { variable().min(0.0) } else { kind(hold(g), None) };
+            Col::add(&mut vars, kind)
+        })
+        .collect();
     let mut objective = Expression::from(0.0);
     let mut usage: BTreeMap<Resource, Expression> = BTreeMap::new();
     for (g, cs) in pool.columns.iter().enumerate() {
@@ -123,9 +155,16 @@ fn build(catalog: &Catalog, pool: &Pool, penalties: &[f64], relax: bool) -> Buil
     Built { problem, lambda, unplanned, resources, groups: penalties.len() }
 }
 
-/// Solves the master LP over the pool: its optimum, the resource prices, the column values.
-pub fn solve_lp(catalog: &Catalog, pool: &Pool, penalties: &[f64], settings: MilpSettings) -> Result<MasterLp, String> {
-    let b = build(catalog, pool, penalties, true);
+/// Solves the master LP over the pool, each group as `holds` says (all open when empty):
+/// its optimum, the resource prices, the column values.
+pub fn solve_lp(
+    catalog: &Catalog,
+    pool: &Pool,
+    penalties: &[f64],
+    holds: &[Hold],
+    settings: MilpSettings,
+) -> Result<MasterLp, String> {
+    let b = build(catalog, pool, penalties, true, holds);
     match solve_from(b.problem, MilpSettings { presolve: true, ..settings }, None) {
         MilpOutcome::Solved { values, objective, proven: true, row_duals, .. } => {
             let prices: Prices = b
@@ -137,9 +176,10 @@ pub fn solve_lp(catalog: &Catalog, pool: &Pool, penalties: &[f64], settings: Mil
                     (pi > 1e-9).then(|| (r.clone(), pi))
                 })
                 .collect();
+            let unplanned = b.unplanned.iter().map(|c| c.value(&values)).collect();
             let values: Vec<Vec<f64>> =
                 b.lambda.iter().map(|ls| ls.iter().map(|c| c.value(&values)).collect()).collect();
-            Ok(MasterLp { objective, prices, values })
+            Ok(MasterLp { objective, prices, values, unplanned })
         }
         MilpOutcome::Solved { .. } | MilpOutcome::NoSolution { .. } => Err("the master LP ran out of time".into()),
         MilpOutcome::Infeasible => Err("the master LP is infeasible (it never should be)".into()),
@@ -156,7 +196,7 @@ pub fn solve_integer(
     start: &[Option<usize>],
     settings: MilpSettings,
 ) -> Option<MasterChoice> {
-    let b = build(catalog, pool, penalties, false);
+    let b = build(catalog, pool, penalties, false, &[]);
     let n = b.lambda.iter().map(Vec::len).sum::<usize>() + b.unplanned.len();
     let mut values = vec![0.0; n];
     for (g, s) in start.iter().enumerate() {

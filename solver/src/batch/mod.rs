@@ -14,6 +14,7 @@
 pub mod block;
 pub mod check;
 pub mod colgen;
+pub mod dive;
 pub mod joint;
 pub mod master;
 pub mod options;
