@@ -234,3 +234,69 @@ pub fn fits(catalog: &Catalog, used: &HashMap<Resource, f64>, c: &PlanColumn) ->
         used.get(r).copied().unwrap_or(0.0) + n <= cap + 1e-6
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::JobBody;
+    use crate::milp::plan::PlanChoice;
+    use chrono::NaiveDate;
+
+    /// The shipped batch fixture's catalog: `coach-45` (vehicle 1) has one coach a day.
+    fn catalog() -> Catalog {
+        let text = include_str!("../../../fixtures/batch/yunnan-3-groups.job.json");
+        match crate::parse::parse_job(text).expect("the fixture parses").body {
+            JobBody::Batch(b) => b.catalog,
+            _ => unreachable!("a batch fixture"),
+        }
+    }
+
+    fn column(fleet: usize, cost: f64, coaches: f64) -> PlanColumn {
+        let date = NaiveDate::from_ymd_opt(2026, 7, 10).expect("a date");
+        let usage = if coaches > 0.0 { vec![(Resource::Vehicle { vehicle: 1, date }, coaches)] } else { vec![] };
+        let choice = GroupChoice {
+            fleet,
+            choice: PlanChoice { routes: vec![fleet], hotels: vec![] },
+            options: vec![],
+            objective: cost,
+        };
+        PlanColumn { choice, cost, usage }
+    }
+
+    const LP: MilpSettings = MilpSettings { offset: 0.0, time_limit_s: 10.0, mip_gap: 0.0, presolve: true };
+
+    /// Two groups want the one `coach-45`; group 0 can also travel without it at 300 more.
+    fn pool() -> Pool {
+        let mut pool = Pool::new(2);
+        pool.add(0, column(0, 1000.0, 1.0));
+        pool.add(0, column(1, 1300.0, 0.0));
+        pool.add(1, column(0, 900.0, 1.0));
+        pool
+    }
+
+    #[test]
+    fn open_master_gives_the_coach_to_the_group_without_another_way() {
+        let lp = solve_lp(&catalog(), &pool(), &[10_000.0, 10_000.0], &[], LP).expect("solves");
+        assert!((lp.objective - 2200.0).abs() < 1e-6, "{}", lp.objective);
+        assert!((lp.values[0][1] - 1.0).abs() < 1e-6 && (lp.values[1][0] - 1.0).abs() < 1e-6, "{:?}", lp.values);
+        assert!(lp.unplanned.iter().all(|&u| u.abs() < 1e-6));
+    }
+
+    #[test]
+    fn a_held_column_is_kept_and_the_group_it_blocks_goes_unplanned() {
+        let holds = [Hold::Column(0), Hold::Open];
+        let lp = solve_lp(&catalog(), &pool(), &[10_000.0, 10_000.0], &holds, LP).expect("solves");
+        assert!((lp.values[0][0] - 1.0).abs() < 1e-6, "{:?}", lp.values);
+        assert!((lp.unplanned[1] - 1.0).abs() < 1e-6, "{:?}", lp.unplanned);
+        assert!((lp.objective - 11_000.0).abs() < 1e-6, "{}", lp.objective);
+    }
+
+    #[test]
+    fn a_group_held_out_pays_its_penalty_and_frees_what_it_would_use() {
+        let holds = [Hold::Out, Hold::Open];
+        let lp = solve_lp(&catalog(), &pool(), &[10_000.0, 10_000.0], &holds, LP).expect("solves");
+        assert!((lp.unplanned[0] - 1.0).abs() < 1e-6 && lp.values[0].iter().all(|v| v.abs() < 1e-6));
+        assert!((lp.values[1][0] - 1.0).abs() < 1e-6, "{:?}", lp.values);
+        assert!((lp.objective - 10_900.0).abs() < 1e-6, "{}", lp.objective);
+    }
+}

@@ -65,27 +65,31 @@ struct Solo {
     outcome: PlanOutcome,
 }
 
-fn plan_alone(job: &BatchJob, g: usize, ctx: &SolveContext) -> Solo {
-    let started = Instant::now();
-    let pj = group_job(job, g);
-    match prepare(&pj, ctx) {
-        Ok(p) => {
-            let mut outcome = solve_prepared(&p, ctx, started);
-            if outcome.status == Status::Infeasible {
-                outcome.diagnosis = crate::diagnose::infeasible(&p, ctx);
-            }
-            Solo { prepared: Some(p), outcome }
-        }
-        Err(item) => Solo {
-            prepared: None,
-            outcome: PlanOutcome {
-                status: if item.code == "timeout" { Status::Timeout } else { Status::Invalid },
-                plan: None,
-                figures: SolverFigures::default(),
-                diagnosis: vec![item],
-            },
+/// Group `g` prepared alone: its model, routes and fleets, or why it cannot be planned.
+fn prepare_alone(job: &BatchJob, g: usize, ctx: &SolveContext) -> Result<Prepared, Solo> {
+    prepare(&group_job(job, g), ctx).map_err(|item| Solo {
+        prepared: None,
+        outcome: PlanOutcome {
+            status: if item.code == "timeout" { Status::Timeout } else { Status::Invalid },
+            plan: None,
+            figures: SolverFigures::default(),
+            diagnosis: vec![item],
         },
+    })
+}
+
+/// A prepared group planned alone (with its diagnosis when it is infeasible).
+fn plan_alone(p: Prepared, ctx: &SolveContext) -> Solo {
+    let mut outcome = solve_prepared(&p, ctx, Instant::now());
+    if outcome.status == Status::Infeasible {
+        outcome.diagnosis = crate::diagnose::infeasible(&p, ctx);
     }
+    Solo { prepared: Some(p), outcome }
+}
+
+/// The work of planning a prepared group alone, for ordering: its fleets times its routes.
+fn solo_size(p: &Prepared) -> usize {
+    p.fleets.len().max(1) * p.routes.iter().map(Vec::len).sum::<usize>()
 }
 
 fn units(r: &crate::model::Rooming) -> u32 {
@@ -112,14 +116,22 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
     };
     let planned_alone = AtomicU64::new(0);
     report(Phase::Groups, 0, n as u64);
-    let solos: Vec<Solo> = (0..n)
-        .into_par_iter()
-        .map(|g| {
-            let solo = plan_alone(job, g, ctx);
+    // Prepared in parallel, then planned largest first (the threads take groups in that
+    // order), so that no large group is left to run alone at the end of the phase.
+    let mut ready: Vec<(usize, Result<Prepared, Solo>)> =
+        (0..n).into_par_iter().map(|g| (g, prepare_alone(job, g, ctx))).collect();
+    ready.sort_by_key(|(g, p)| (std::cmp::Reverse(p.as_ref().map_or(0, solo_size)), *g));
+    let mut planned: Vec<(usize, Solo)> = ready
+        .into_iter()
+        .par_bridge()
+        .map(|(g, p)| {
+            let solo = p.map_or_else(|solo| solo, |p| plan_alone(p, ctx));
             report(Phase::Groups, planned_alone.fetch_add(1, Ordering::Relaxed) + 1, n as u64);
-            solo
+            (g, solo)
         })
         .collect();
+    planned.sort_by_key(|(g, _)| *g);
+    let solos: Vec<Solo> = planned.into_iter().map(|(_, s)| s).collect();
     let plannable: Vec<usize> = (0..n)
         .filter(|&g| {
             matches!(solos[g].outcome.status, Status::Optimal | Status::Feasible) && solos[g].prepared.is_some()
