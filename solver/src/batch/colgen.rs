@@ -193,6 +193,11 @@ pub fn decompose(
         let priced: Vec<(usize, super::pricing::Priced)> = to_price
             .par_iter()
             .map(|&g| {
+                if seconds_left(budget.pricing_until) < 0.05 {
+                    // Past the deadline: not priced (its old bound stands).
+                    let skipped = super::pricing::Priced { column: None, bound: f64::NEG_INFINITY, failure: None };
+                    return (g, skipped);
+                }
                 let start = pool.columns[g]
                     .iter()
                     .min_by(|a, b| priced_value(a, &prices).total_cmp(&priced_value(b, &prices)))

@@ -47,7 +47,7 @@ pub fn priced_value(column: &PlanColumn, prices: &Prices) -> f64 {
 ///
 /// As in planning one group: with several fleets, each fleet's LP relaxation first, then
 /// the fleets' MILPs from the most promising, skipping a fleet whose LP bound cannot beat
-/// the best plan found (exact: its bound still counts), at most [`PRICING_FLEETS`] of them.
+/// the best plan found (exact: its bound still counts).
 pub fn price_group(
     terms: PricingTerms<'_>,
     g: &GroupInput<'_>,
@@ -69,6 +69,11 @@ pub fn price_group(
             if !fleet_fits(f) {
                 return f64::INFINITY;
             }
+            if Instant::now() >= until {
+                // Out of time: this fleet bounds nothing (building its model alone takes
+                // time that is not there).
+                return f64::NEG_INFINITY;
+            }
             let scope = Scope { fleet: Some(f), relax: true };
             price_scope(terms, g, prices, residual, None, settings(), scope).bound
         })
@@ -80,20 +85,17 @@ pub fn price_group(
     let mut incumbent =
         start.map_or(f64::INFINITY, |c| value(&g.column(terms.catalog, terms.contested, terms.costs, c.clone())));
     let mut bound = f64::INFINITY;
-    let mut solved = 0usize;
     for f in order {
         if lp_bound[f] >= incumbent - 1e-6 {
             bound = bound.min(lp_bound[f]);
             continue;
         }
         let from = start.filter(|c| c.fleet == f);
-        if Instant::now() >= until || solved >= PRICING_FLEETS {
-            // Out of time, or enough fleets tried: the fleets not solved keep their LP
-            // bounds (the bound stays valid, the column is the best of those solved).
+        if Instant::now() >= until {
+            // Out of time: the fleets not solved keep their LP bounds.
             bound = bound.min(lp_bound[f]);
             continue;
         }
-        solved += 1;
         let r = price_scope(terms, g, prices, residual, from, settings(), Scope { fleet: Some(f), relax: false });
         if r.failure.is_some() {
             return r;
@@ -108,12 +110,6 @@ pub fn price_group(
     }
     Priced { column: best, bound: bound.min(incumbent), failure: None }
 }
-
-/// Most fleets whose MILP one pricing solves, the most promising by LP bound first; the
-/// others count with their LP bounds. A group with many fleets (23 at most in the
-/// generated batches) otherwise takes seconds a round while its best plan almost always
-/// comes from the first few.
-pub const PRICING_FLEETS: usize = 3;
 
 /// One model of [`price_group`]: the group's block within `scope`.
 fn price_scope(
