@@ -19,15 +19,16 @@
 //!    or the time share runs out.
 //! 6. A greedy pass builds plans that fit together, LP-guided diving ([`super::dive`])
 //!    may beat it (it holds groups to the master LP's columns a few at a time and prices
-//!    the groups it can no longer place), the integer master over the pool improves them, a last repair plans any group left out, and a local search
-//!    re-plans each group within what the others leave ([`improve`]).
+//!    the groups it can no longer place), the integer master over the pool improves
+//!    them, a last repair plans any group left out, and a local search re-plans each
+//!    group within what the others leave ([`improve`]).
 //!
 //! The answer's gap is measured against the Lagrangian bound, so it is honest.
 
 use super::block::{GroupChoice, GroupInput};
 use super::dive::dive;
 use super::joint::joint_lp;
-use super::master::{fits, solve_integer, solve_lp, use_of, Pool};
+use super::master::{add_use, fill_cheapest, fits, solve_integer, solve_lp, use_of, Pool};
 use super::pricing::{fit_group, price_group, priced_value, Prices, PricingTerms};
 use super::resource::Resource;
 use crate::milp::highs::MilpSettings;
@@ -377,20 +378,15 @@ fn greedy(catalog: &crate::contract::Catalog, pool: &Pool, lp_values: &[Vec<f64>
     }
     order.sort_by(|a, b| b.2.total_cmp(&a.2).then(pool.columns[a.0][a.1].cost.total_cmp(&pool.columns[b.0][b.1].cost)));
     let mut choice: Vec<Option<usize>> = vec![None; n];
+    let mut used: HashMap<Resource, f64> = HashMap::new();
     for &(g, j, _) in &order {
-        if choice[g].is_none() && fits(catalog, &use_of(pool, &choice), &pool.columns[g][j]) {
+        if choice[g].is_none() && fits(catalog, &used, &pool.columns[g][j]) {
             choice[g] = Some(j);
+            add_use(&mut used, &pool.columns[g][j]);
         }
     }
-    for g in 0..n {
-        if choice[g].is_some() {
-            continue;
-        }
-        let now = use_of(pool, &choice);
-        let mut by_cost: Vec<usize> = (0..pool.columns[g].len()).collect();
-        by_cost.sort_by(|&a, &b| pool.columns[g][a].cost.total_cmp(&pool.columns[g][b].cost));
-        choice[g] = by_cost.into_iter().find(|&j| fits(catalog, &now, &pool.columns[g][j]));
-    }
+    let rest: Vec<usize> = (0..n).filter(|&g| choice[g].is_none()).collect();
+    fill_cheapest(catalog, pool, &mut choice, &rest);
     choice
 }
 
@@ -430,9 +426,7 @@ fn repair(
         for (g, c) in priced {
             let Some(c) = c else { continue };
             if fits(catalog, &used, &c) {
-                for (r, n) in &c.usage {
-                    *used.entry(r.clone()).or_default() += n;
-                }
+                add_use(&mut used, &c);
                 choice[g] = Some(pool.add(g, c));
             } else {
                 pool.add(g, c);

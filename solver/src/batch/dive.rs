@@ -17,7 +17,7 @@
 
 use super::block::GroupInput;
 use super::colgen::{residual, seconds_left, wave_settings, Budget, REPAIR_GAP};
-use super::master::{fits, solve_lp, use_of, Hold, Pool};
+use super::master::{add_use, fill_cheapest, fits, solve_lp, use_of, Hold, Pool};
 use super::pricing::{price_group, PricingTerms};
 use super::resource::Resource;
 use crate::milp::highs::MilpSettings;
@@ -119,15 +119,8 @@ pub fn dive(
     }
     // Out of time: each group still open gets its cheapest column that fits.
     let mut choice = chosen(&holds);
-    for g in 0..n {
-        if holds[g] != Hold::Open {
-            continue;
-        }
-        let used = use_of(pool, &choice);
-        let mut by_cost: Vec<usize> = (0..pool.columns[g].len()).collect();
-        by_cost.sort_by(|&a, &b| pool.columns[g][a].cost.total_cmp(&pool.columns[g][b].cost));
-        choice[g] = by_cost.into_iter().find(|&j| fits(catalog, &used, &pool.columns[g][j]));
-    }
+    let open: Vec<usize> = (0..n).filter(|&g| holds[g] == Hold::Open).collect();
+    fill_cheapest(catalog, pool, &mut choice, &open);
     Some(choice)
 }
 
@@ -143,9 +136,7 @@ fn hold(
     if !fits(catalog, used, c) {
         return false;
     }
-    for (r, x) in &c.usage {
-        *used.entry(r.clone()).or_default() += x;
-    }
+    add_use(used, c);
     holds[g] = Hold::Column(j);
     true
 }

@@ -109,26 +109,21 @@ fn build(catalog: &Catalog, pool: &Pool, penalties: &[f64], relax: bool, holds: 
     // bound of 1 would let the column sit at its bound, leaving the group row's dual at the
     // unplanned penalty and the resource prices meaningless for pricing. A held group's
     // columns are fixed by their bounds.
-    let kind = |hold: Hold, j: Option<usize>| match hold {
-        Hold::Open if relax => variable().min(0.0),
-        Hold::Open => variable().binary(),
-        Hold::Column(c) if j == Some(c) => variable().min(1.0).max(1.0),
-        Hold::Out if j.is_none() => variable().min(1.0).max(1.0),
+    // `j`: a column of group g, or `None` for its unplanned variable.
+    let kind = |g: usize, j: Option<usize>| match (holds.get(g).copied().unwrap_or(Hold::Open), j) {
+        (Hold::Open, Some(_)) if !relax => variable().binary(),
+        (Hold::Open, _) => variable().min(0.0),
+        (Hold::Column(c), Some(j)) if j == c => variable().min(1.0).max(1.0),
+        (Hold::Out, None) => variable().min(1.0).max(1.0),
         _ => variable().min(0.0).max(0.0),
     };
-    let hold = |g: usize| holds.get(g).copied().unwrap_or(Hold::Open);
     let lambda: Vec<Vec<Col>> = pool
         .columns
         .iter()
         .enumerate()
-        .map(|(g, cs)| (0..cs.len()).map(|j| Col::add(&mut vars, kind(hold(g), Some(j)))).collect())
+        .map(|(g, cs)| (0..cs.len()).map(|j| Col::add(&mut vars, kind(g, Some(j)))).collect())
         .collect();
-    let unplanned: Vec<Col> = (0..penalties.len())
-        .map(|g| {
-            let kind = if hold(g) == Hold::Open { variable().min(0.0) } else { kind(hold(g), None) };
-            Col::add(&mut vars, kind)
-        })
-        .collect();
+    let unplanned: Vec<Col> = (0..penalties.len()).map(|g| Col::add(&mut vars, kind(g, None))).collect();
     let mut objective = Expression::from(0.0);
     let mut usage: BTreeMap<Resource, Expression> = BTreeMap::new();
     for (g, cs) in pool.columns.iter().enumerate() {
@@ -219,12 +214,31 @@ pub fn use_of(pool: &Pool, choice: &[Option<usize>]) -> HashMap<Resource, f64> {
     let mut used: HashMap<Resource, f64> = HashMap::new();
     for (g, c) in choice.iter().enumerate() {
         if let Some(j) = c {
-            for (r, n) in &pool.columns[g][*j].usage {
-                *used.entry(r.clone()).or_default() += n;
-            }
+            add_use(&mut used, &pool.columns[g][*j]);
         }
     }
     used
+}
+
+/// Counts column `c`'s use of each resource into `used`.
+pub fn add_use(used: &mut HashMap<Resource, f64>, c: &PlanColumn) {
+    for (r, n) in &c.usage {
+        *used.entry(r.clone()).or_default() += n;
+    }
+}
+
+/// Gives each of `groups` (unplanned in `choice`) its cheapest column that fits beside
+/// the others, in turn; a group none of whose columns fits stays unplanned.
+pub fn fill_cheapest(catalog: &Catalog, pool: &Pool, choice: &mut [Option<usize>], groups: &[usize]) {
+    let mut used = use_of(pool, choice);
+    for &g in groups {
+        let mut by_cost: Vec<usize> = (0..pool.columns[g].len()).collect();
+        by_cost.sort_by(|&a, &b| pool.columns[g][a].cost.total_cmp(&pool.columns[g][b].cost));
+        choice[g] = by_cost.into_iter().find(|&j| fits(catalog, &used, &pool.columns[g][j]));
+        if let Some(j) = choice[g] {
+            add_use(&mut used, &pool.columns[g][j]);
+        }
+    }
 }
 
 /// Whether column `c` fits beside `used` within the capacities.
