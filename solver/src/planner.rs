@@ -79,6 +79,10 @@ pub struct PlanOutcome {
     pub figures: SolverFigures,
     /// Why no plan exists (infeasible) or what failed (error).
     pub diagnosis: Vec<DiagnosisItem>,
+    /// Per fleet (by index into the prepared fleets), a proven lower bound on the
+    /// objective of any plan with it (`-inf` = unknown, `+inf` = none); empty when the
+    /// MILPs were not run. A batch prices a group's fleets from these.
+    pub fleet_bounds: Vec<f64>,
 }
 
 /// Everything built before the MILP: reusable by diagnosis and alternatives.
@@ -243,6 +247,7 @@ pub fn plan_reusing(job: &PlanJob, ctx: &SolveContext, base: Option<&Prepared>) 
                 plan: None,
                 figures: SolverFigures::default(),
                 diagnosis: vec![item],
+                fleet_bounds: Vec::new(),
             };
             return (outcome, None);
         }
@@ -274,7 +279,14 @@ pub fn solve_prepared_with(p: &Prepared, ctx: &SolveContext, started: Instant, t
         || p.rooming.iter().any(|n| n.iter().all(|r| r.is_err()))
         || p.routes.iter().any(Vec::is_empty);
     if quick_infeasible {
-        return PlanOutcome { status: Status::Infeasible, plan: None, figures, diagnosis: Vec::new() };
+        return PlanOutcome {
+            status: Status::Infeasible,
+            plan: None,
+            figures,
+            diagnosis: Vec::new(),
+            // No plan with any fleet.
+            fleet_bounds: vec![f64::INFINITY; p.fleets.len()],
+        };
     }
     let rooming = p.usable_rooming();
     let settings = |started: Instant| MilpSettings {
@@ -316,6 +328,14 @@ pub fn solve_prepared_with(p: &Prepared, ctx: &SolveContext, started: Instant, t
             pruned_bound = pruned_bound.min(lb);
             continue;
         }
+        if let Some(lp) = lps[f].as_ref().filter(|a| a.integral && a.choice.is_some()) {
+            // The relaxation chose whole routes and hotels: that is this fleet's optimum.
+            let a = FleetAnswer { reduced: Vec::new(), bound: lb, proven: true, ..lp.clone() };
+            incumbent = incumbent.min(lb);
+            answers.push(a);
+            solved_fleet.push(f);
+            continue;
+        }
         let fleet = &p.fleets[f];
         let reduced = lps[f].as_ref().map(|a| &a.reduced).filter(|r| large && !r.is_empty());
         let mut ceiling = incumbent;
@@ -353,6 +373,7 @@ pub fn solve_prepared_with(p: &Prepared, ctx: &SolveContext, started: Instant, t
             plan: None,
             figures,
             diagnosis: vec![DiagnosisItem::general("solver_failed", failure)],
+            fleet_bounds: Vec::new(),
         };
     }
     let best = answers
@@ -361,11 +382,15 @@ pub fn solve_prepared_with(p: &Prepared, ctx: &SolveContext, started: Instant, t
         .filter_map(|(a, &f)| a.choice.as_ref().map(|(c, obj)| (f, c, *obj)))
         .min_by(|a, b| a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)));
     let bound = answers.iter().map(|a| a.bound).fold(pruned_bound, f64::min);
+    let mut fleet_bounds: Vec<f64> = (0..p.fleets.len()).map(lp_bound).collect();
+    for (a, &f) in answers.iter().zip(&solved_fleet) {
+        fleet_bounds[f] = fleet_bounds[f].max(a.bound);
+    }
     let all_proven = answers.iter().all(|a| a.proven);
     match best {
         None => {
             let status = if all_proven { Status::Infeasible } else { Status::Timeout };
-            PlanOutcome { status, plan: None, figures, diagnosis: Vec::new() }
+            PlanOutcome { status, plan: None, figures, diagnosis: Vec::new(), fleet_bounds }
         }
         Some((f, choice, objective)) => {
             let plan = build_plan(&p.model, &p.travel, &p.routes, choice, &p.fleets[f], &rooming, objective);
@@ -375,7 +400,7 @@ pub fn solve_prepared_with(p: &Prepared, ctx: &SolveContext, started: Instant, t
             figures.bound = crate::quote::round2(bound);
             figures.gap = gap;
             let status = if all_proven { Status::Optimal } else { Status::Feasible };
-            PlanOutcome { status, plan: Some(plan), figures, diagnosis: Vec::new() }
+            PlanOutcome { status, plan: Some(plan), figures, diagnosis: Vec::new(), fleet_bounds }
         }
     }
 }

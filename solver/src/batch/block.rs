@@ -39,6 +39,9 @@ pub struct GroupInput<'a> {
     pub unplanned_penalty: f64,
     /// A plan of the group to start from; `None` starts the group unplanned.
     pub start: Option<&'a Plan>,
+    /// Per fleet, a proven lower bound on the group's objective with it whatever the
+    /// prices (its own plan's bound: prices and change costs only add); empty = none.
+    pub fleet_floors: Vec<f64>,
 }
 
 /// A planned group's choices.
@@ -214,6 +217,7 @@ impl GroupInput<'_> {
             current: self.current,
             unplanned_penalty: self.unplanned_penalty,
             start: self.start,
+            fleet_floors: self.fleet_floors.clone(),
         }
     }
 
@@ -474,6 +478,11 @@ impl GroupInput<'_> {
             options.push(best.0 .1);
         }
         Some(self.choice(f, routes, hotels, options))
+    }
+
+    /// Fleet `f`'s floor ([`GroupInput::fleet_floors`]), `-inf` when unknown.
+    pub fn fleet_floor(&self, f: usize) -> f64 {
+        self.fleet_floors.get(f).copied().unwrap_or(f64::NEG_INFINITY)
     }
 
     /// A choice with its plan objective computed.

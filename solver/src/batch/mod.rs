@@ -74,6 +74,7 @@ fn prepare_alone(job: &BatchJob, g: usize, ctx: &SolveContext) -> Result<Prepare
             plan: None,
             figures: SolverFigures::default(),
             diagnosis: vec![item],
+            fleet_bounds: Vec::new(),
         },
     })
 }
@@ -257,6 +258,8 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
                 current: job.groups[g].current.as_ref(),
                 unplanned_penalty: UNPLANNED_PENALTY + 10.0 * solos[g].outcome.figures.objective.abs(),
                 start: solos[g].outcome.plan.as_ref(),
+                // HiGHS's bounds, a cent and a relative hair less (as the own bounds).
+                fleet_floors: solos[g].outcome.fleet_bounds.iter().map(|b| b - 1e-9 * b.abs() - 0.01).collect(),
             }
         })
         .collect();

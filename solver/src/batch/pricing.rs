@@ -7,6 +7,7 @@ use super::block::{GroupChoice, GroupInput, PlanColumn, Scope};
 use super::resource::{MealKey, Resource};
 use crate::contract::{Catalog, ChangeCosts};
 use crate::milp::highs::{solve_from, Col, MilpOutcome, MilpSettings};
+use crate::milp::plan::INTEGRAL_TOLERANCE;
 use good_lp::{constraint, variable, ProblemVariables, SolverModel};
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -45,9 +46,11 @@ pub fn priced_value(column: &PlanColumn, prices: &Prices) -> f64 {
 /// The best plan of group `g` under `prices`, within `residual` capacities when given;
 /// `start` is a plan of the group to start from (it must fit the residual capacities).
 ///
-/// As in planning one group: with several fleets, each fleet's LP relaxation first, then
-/// the fleets' MILPs from the most promising, skipping a fleet whose LP bound cannot beat
-/// the best plan found (exact: its bound still counts).
+/// With several fleets: the LP relaxation of each fleet whose floor
+/// ([`GroupInput::fleet_floors`]) can beat the best plan so far (a fleet whose floor
+/// cannot is skipped without a model), then the MILPs in order of LP bound, skipping a
+/// fleet whose bound cannot beat the best plan found or whose relaxation is already
+/// whole. Exact: skipped fleets' bounds still count.
 pub fn price_group(
     terms: PricingTerms<'_>,
     g: &GroupInput<'_>,
@@ -61,46 +64,60 @@ pub fn price_group(
     let until = deadline(settings);
     let settings = || MilpSettings { time_limit_s: seconds_until(until).max(0.01), ..settings };
     if fleets <= 1 {
-        return price_scope(terms, g, prices, residual, start, settings(), Scope::default());
+        return price_scope(terms, g, prices, residual, start, settings(), Scope::default()).0;
     }
     let fleet_fits = |f: usize| residual.is_none_or(|res| fleet_fits(g, f, res));
-    let lp_bound: Vec<f64> = (0..fleets)
-        .map(|f| {
-            if !fleet_fits(f) {
-                return f64::INFINITY;
-            }
-            if Instant::now() >= until {
-                // Out of time: this fleet bounds nothing (building its model alone takes
-                // time that is not there).
-                return f64::NEG_INFINITY;
-            }
-            let scope = Scope { fleet: Some(f), relax: true };
-            price_scope(terms, g, prices, residual, None, settings(), scope).bound
-        })
-        .collect();
-    let mut order: Vec<usize> = (0..fleets).collect();
-    order.sort_by(|&a, &b| lp_bound[a].total_cmp(&lp_bound[b]).then(a.cmp(&b)));
+    // Fleets from the lowest floor (their own plans' bounds): once a fleet's floor is no
+    // better than the best plan found, neither is any later one, and none of them needs
+    // a model.
+    let mut order: Vec<usize> = (0..fleets).filter(|&f| fleet_fits(f)).collect();
+    order.sort_by(|&a, &b| g.fleet_floor(a).total_cmp(&g.fleet_floor(b)).then(a.cmp(&b)));
     let value = |c: &PlanColumn| priced_value(c, prices);
     let mut best: Option<PlanColumn> = None;
     let mut incumbent =
         start.map_or(f64::INFINITY, |c| value(&g.column(terms.catalog, terms.contested, terms.costs, c.clone())));
     let mut bound = f64::INFINITY;
+    // The LP relaxations of the fleets whose floors can beat the best plan: a bound each,
+    // and the fleet's optimum when the relaxation chose whole routes and hotels.
+    let mut open: Vec<(usize, f64)> = Vec::new();
     for f in order {
-        if lp_bound[f] >= incumbent - 1e-6 {
-            bound = bound.min(lp_bound[f]);
+        let floor = g.fleet_floor(f);
+        if floor >= incumbent - 1e-6 || Instant::now() >= until {
+            // No better plan with this fleet, or no time to look: its floor stands.
+            bound = bound.min(floor);
+            continue;
+        }
+        let (lp, integral) =
+            price_scope(terms, g, prices, residual, None, settings(), Scope { fleet: Some(f), relax: true });
+        if lp.failure.is_some() {
+            return lp;
+        }
+        let lp_bound = lp.bound.max(floor);
+        match lp.column.filter(|_| integral) {
+            Some(c) => {
+                bound = bound.min(lp_bound);
+                if value(&c) < incumbent {
+                    incumbent = value(&c);
+                    best = Some(c);
+                }
+            }
+            None => open.push((f, lp_bound)),
+        }
+    }
+    // Then the MILPs, most promising first, skipping a fleet whose LP bound cannot beat
+    // the best plan found.
+    open.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    for (f, lp_bound) in open {
+        if lp_bound >= incumbent - 1e-6 || Instant::now() >= until {
+            bound = bound.min(lp_bound);
             continue;
         }
         let from = start.filter(|c| c.fleet == f);
-        if Instant::now() >= until {
-            // Out of time: the fleets not solved keep their LP bounds.
-            bound = bound.min(lp_bound[f]);
-            continue;
-        }
-        let r = price_scope(terms, g, prices, residual, from, settings(), Scope { fleet: Some(f), relax: false });
+        let (r, _) = price_scope(terms, g, prices, residual, from, settings(), Scope { fleet: Some(f), relax: false });
         if r.failure.is_some() {
             return r;
         }
-        bound = bound.min(r.bound);
+        bound = bound.min(r.bound.max(lp_bound));
         if let Some(c) = r.column {
             if value(&c) < incumbent {
                 incumbent = value(&c);
@@ -111,7 +128,8 @@ pub fn price_group(
     Priced { column: best, bound: bound.min(incumbent), failure: None }
 }
 
-/// One model of [`price_group`]: the group's block within `scope`.
+/// One model of [`price_group`]: the group's block within `scope`, and whether its
+/// optimum chose every binary whole (an LP relaxation's optimum is then the MILP's).
 fn price_scope(
     terms: PricingTerms<'_>,
     g: &GroupInput<'_>,
@@ -120,7 +138,7 @@ fn price_scope(
     start: Option<&GroupChoice>,
     settings: MilpSettings,
     scope: Scope,
-) -> Priced {
+) -> (Priced, bool) {
     let mut vars = ProblemVariables::new();
     let planned = Col::add(&mut vars, variable().min(1.0).max(1.0));
     let b = g.block_in(&mut vars, terms.catalog, planned, terms.contested, terms.costs, scope);
@@ -158,13 +176,21 @@ fn price_scope(
             } else {
                 bound
             };
+            let whole = |c: &Col| {
+                let v = c.value(&values);
+                v.abs() <= INTEGRAL_TOLERANCE || (v - 1.0).abs() <= INTEGRAL_TOLERANCE
+            };
+            let integral = proven
+                && b.fleet.iter().all(whole)
+                && b.x.iter().flatten().flatten().all(whole)
+                && b.w.iter().flatten().flatten().all(whole);
             let column =
                 g.extract(&b, &values).map(|choice| g.column(terms.catalog, terms.contested, terms.costs, choice));
-            Priced { column, bound, failure: None }
+            (Priced { column, bound, failure: None }, integral)
         }
-        MilpOutcome::Infeasible => Priced { column: None, bound: f64::INFINITY, failure: None },
-        MilpOutcome::NoSolution { bound } => Priced { column: None, bound, failure: None },
-        MilpOutcome::Failed(e) => Priced { column: None, bound: f64::NEG_INFINITY, failure: Some(e) },
+        MilpOutcome::Infeasible => (Priced { column: None, bound: f64::INFINITY, failure: None }, true),
+        MilpOutcome::NoSolution { bound } => (Priced { column: None, bound, failure: None }, false),
+        MilpOutcome::Failed(e) => (Priced { column: None, bound: f64::NEG_INFINITY, failure: Some(e) }, false),
     }
 }
 
@@ -211,7 +237,7 @@ pub fn fit_group(
         }
         let settings = MilpSettings { time_limit_s: left, ..settings };
         let scope = Scope { fleet: Some(f), relax: false };
-        if let Some(c) = price_scope(terms, g, &Prices::new(), Some(residual), None, settings, scope).column {
+        if let Some(c) = price_scope(terms, g, &Prices::new(), Some(residual), None, settings, scope).0.column {
             return Some(c);
         }
     }

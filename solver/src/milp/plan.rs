@@ -17,6 +17,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Plan MILPs with more columns than this are presolved by HiGHS.
 pub const PRESOLVE_ABOVE_COLUMNS: u64 = 8_000;
 
+/// How far from 0 or 1 an LP value may be and still count as a whole choice.
+pub const INTEGRAL_TOLERANCE: f64 = 1e-7;
+
 /// A route priced for one fleet.
 #[derive(Clone, Copy, Debug)]
 pub struct PricedRoute {
@@ -54,6 +57,9 @@ pub struct FleetAnswer {
     pub failure: Option<String>,
     /// For an LP relaxation: the reduced cost of each priced route, per day.
     pub reduced: Vec<Vec<f64>>,
+    /// For an LP relaxation: its optimum chose every route and hotel whole, so `choice`
+    /// is also the MILP's proven optimum.
+    pub integral: bool,
 }
 
 /// Which priced routes (per day, by index into [`price_routes`]' list) a MILP may use.
@@ -356,9 +362,15 @@ pub fn solve_fleet_with(
         PlanChoice { routes, hotels }
     };
     let mut reduced = Vec::new();
+    let mut integral = false;
     let (choice, bound, proven, failure) = match outcome {
         MilpOutcome::Solved { values, objective, bound, proven, reduced_costs, .. } => {
             if relax {
+                let whole = |c: &Col| {
+                    let v = c.value(&values);
+                    v.abs() <= INTEGRAL_TOLERANCE || (v - 1.0).abs() <= INTEGRAL_TOLERANCE
+                };
+                integral = proven && x.iter().chain(&y).flatten().flatten().all(whole);
                 reduced = x
                     .iter()
                     .map(|xs| xs.iter().map(|c| c.map_or(f64::INFINITY, |c| c.value(&reduced_costs))).collect())
@@ -370,5 +382,5 @@ pub fn solve_fleet_with(
         MilpOutcome::NoSolution { bound } => (None, bound, false, None),
         MilpOutcome::Failed(e) => (None, f64::NEG_INFINITY, false, Some(e)),
     };
-    FleetAnswer { choice, bound, proven, variables, constraints: rows, failure, reduced }
+    FleetAnswer { choice, bound, proven, variables, constraints: rows, failure, reduced, integral }
 }
