@@ -7,7 +7,6 @@ use super::block::{GroupChoice, GroupInput, PlanColumn, Scope};
 use super::resource::{MealKey, Resource};
 use crate::contract::{Catalog, ChangeCosts};
 use crate::milp::highs::{solve_from, Col, MilpOutcome, MilpSettings};
-use crate::milp::plan::INTEGRAL_TOLERANCE;
 use good_lp::{constraint, variable, ProblemVariables, SolverModel};
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -176,10 +175,7 @@ fn price_scope(
             } else {
                 bound
             };
-            let whole = |c: &Col| {
-                let v = c.value(&values);
-                v.abs() <= INTEGRAL_TOLERANCE || (v - 1.0).abs() <= INTEGRAL_TOLERANCE
-            };
+            let whole = |c: &Col| c.is_whole(&values);
             let integral = proven
                 && b.fleet.iter().all(whole)
                 && b.x.iter().flatten().flatten().all(whole)

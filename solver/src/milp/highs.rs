@@ -48,6 +48,9 @@ pub enum MilpOutcome {
     Failed(String),
 }
 
+/// How far from 0 or 1 an LP value may be and still count as a whole choice.
+pub const INTEGRAL_TOLERANCE: f64 = 1e-7;
+
 /// A model variable with its column index (good_lp keeps the index private).
 #[derive(Clone, Copy, Debug)]
 pub struct Col {
@@ -67,6 +70,13 @@ impl Col {
     /// Its value in a solution.
     pub fn value(self, values: &[f64]) -> f64 {
         values[self.col]
+    }
+
+    /// Whether its value in a solution is 0 or 1 (within [`INTEGRAL_TOLERANCE`]): a
+    /// whole choice, as a MILP would make it.
+    pub fn is_whole(self, values: &[f64]) -> bool {
+        let v = self.value(values);
+        v.abs() <= INTEGRAL_TOLERANCE || (v - 1.0).abs() <= INTEGRAL_TOLERANCE
     }
 }
 

@@ -17,9 +17,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Plan MILPs with more columns than this are presolved by HiGHS.
 pub const PRESOLVE_ABOVE_COLUMNS: u64 = 8_000;
 
-/// How far from 0 or 1 an LP value may be and still count as a whole choice.
-pub const INTEGRAL_TOLERANCE: f64 = 1e-7;
-
 /// A route priced for one fleet.
 #[derive(Clone, Copy, Debug)]
 pub struct PricedRoute {
@@ -366,11 +363,7 @@ pub fn solve_fleet_with(
     let (choice, bound, proven, failure) = match outcome {
         MilpOutcome::Solved { values, objective, bound, proven, reduced_costs, .. } => {
             if relax {
-                let whole = |c: &Col| {
-                    let v = c.value(&values);
-                    v.abs() <= INTEGRAL_TOLERANCE || (v - 1.0).abs() <= INTEGRAL_TOLERANCE
-                };
-                integral = proven && x.iter().chain(&y).flatten().flatten().all(whole);
+                integral = proven && x.iter().chain(&y).flatten().flatten().all(|c| c.is_whole(&values));
                 reduced = x
                     .iter()
                     .map(|xs| xs.iter().map(|c| c.map_or(f64::INFINITY, |c| c.value(&reduced_costs))).collect())
