@@ -97,8 +97,18 @@ pub fn solve_from(problem: HighsProblem, settings: MilpSettings, start: Option<&
         Ok(m) => m,
         Err(e) => return MilpOutcome::Failed(format!("HiGHS rejected the model: {e}")),
     };
+    // The objective's constant goes to HiGHS as a column fixed at 1, so that its relative
+    // gap (`mip_rel_gap`) is measured on the true objective: without it a large constant
+    // (the batch models' unplanned penalties, about 1e8) made a 1% gap worth millions.
+    let columns = model.num_cols();
+    let offset_in_model = settings.offset != 0.0;
+    if offset_in_model && model.try_add_column(settings.offset, 1.0..=1.0, std::iter::empty()).is_err() {
+        return MilpOutcome::Failed("HiGHS refused the objective's constant".into());
+    }
     if let Some(cols) = start {
-        let _ = model.try_set_solution(Some(cols), None, None, None);
+        let mut cols = cols.to_vec();
+        cols.resize(model.num_cols(), 1.0);
+        let _ = model.try_set_solution(Some(&cols), None, None, None);
     }
     if std::env::var_os("JIDIAO_HIGHS_LOG").is_some() {
         let _ = model.try_set_option("output_flag", true);
@@ -152,11 +162,13 @@ pub fn solve_from(problem: HighsProblem, settings: MilpSettings, start: Option<&
         | HighsModelStatus::ObjectiveBound
         | HighsModelStatus::ObjectiveTarget
         | HighsModelStatus::ReachedMemoryLimit => {
+            // The constant is in HiGHS's objective and bound when it was passed as a column.
+            let offset = if offset_in_model { 0.0 } else { settings.offset };
             if !has_solution {
-                return MilpOutcome::NoSolution { bound: bound + settings.offset };
+                return MilpOutcome::NoSolution { bound: bound + offset };
             }
-            let objective = solved.objective_value() + settings.offset;
-            let bound = bound + settings.offset;
+            let objective = solved.objective_value() + offset;
+            let bound = bound + offset;
             let proven = status == HighsModelStatus::Optimal;
             // A pure LP (no integer columns) reports no MIP bound: its optimum is its bound.
             let bound = if bound.is_finite() {
@@ -167,12 +179,13 @@ pub fn solve_from(problem: HighsProblem, settings: MilpSettings, start: Option<&
                 bound
             };
             let solution = solved.get_solution();
+            let cut = |v: &[f64]| v[..columns.min(v.len())].to_vec();
             MilpOutcome::Solved {
-                values: solution.columns().to_vec(),
+                values: cut(solution.columns()),
                 objective,
                 bound,
                 proven,
-                reduced_costs: solution.dual_columns().to_vec(),
+                reduced_costs: cut(solution.dual_columns()),
                 row_duals: solution.dual_rows().to_vec(),
             }
         }
