@@ -485,8 +485,9 @@ impl GroupInput<'_> {
         self.fleet_floors.get(f).copied().unwrap_or(f64::NEG_INFINITY)
     }
 
-    /// A choice with its plan objective computed.
-    fn choice(&self, fleet: usize, routes: Vec<usize>, hotels: Vec<usize>, options: Vec<usize>) -> GroupChoice {
+    /// A choice (fleet, route per day, hotel option and rooming option per night) with its
+    /// plan objective computed.
+    pub fn choice(&self, fleet: usize, routes: Vec<usize>, hotels: Vec<usize>, options: Vec<usize>) -> GroupChoice {
         let p = self.prepared;
         let model = &p.model;
         let mut objective = fixed_cost(model, &p.fleets[fleet]);

@@ -20,7 +20,9 @@
 //! 6. A greedy pass builds plans that fit together, LP-guided diving ([`super::dive`])
 //!    may beat it (it holds groups to the master LP's columns a few at a time and prices
 //!    the groups it can no longer place), the integer master over the pool improves
-//!    them, a last repair plans any group left out, and a local search re-plans each
+//!    them, recombination ([`super::recombine`]: the joint MILP over the pool's routes
+//!    and fleets with the hotels free) improves them again, a last repair plans any group
+//!    left out, and a local search re-plans each
 //!    group within what the others leave ([`improve`]).
 //!
 //! The answer's gap is measured against the Lagrangian bound, so it is honest.
@@ -30,6 +32,7 @@ use super::dive::dive;
 use super::joint::joint_lp;
 use super::master::{add_use, fill_cheapest, fits, solve_integer, solve_lp, use_of, Pool};
 use super::pricing::{fit_group, price_group, priced_value, Prices, PricingTerms};
+use super::recombine::recombine;
 use super::resource::Resource;
 use crate::milp::highs::MilpSettings;
 use rayon::prelude::*;
@@ -272,6 +275,25 @@ pub fn decompose(
             }
         }
     }
+    // Recombination: the joint MILP over the pool's routes, hotels free (half of what is
+    // left: the local search takes the rest).
+    let left = seconds_left(budget.until);
+    let before = objective_of_pool(&pool, &penalties, &choice);
+    if left > 1.0 && before - best_bound > budget.mip_gap * before.abs() {
+        let settings =
+            MilpSettings { offset: 0.0, time_limit_s: left * RECOMBINE_SHARE, mip_gap: budget.mip_gap, presolve: true };
+        if let Some(new) = recombine(terms, groups, &pool, &choice, settings) {
+            let candidate: Vec<Option<usize>> = new
+                .into_iter()
+                .enumerate()
+                .map(|(g, c)| c.map(|c| pool.add(g, groups[g].column(catalog, terms.contested, terms.costs, c))))
+                .collect();
+            let after = objective_of_pool(&pool, &penalties, &candidate);
+            if after < before - 1e-9 && capacities_hold(catalog, &pool, &candidate) {
+                choice = candidate;
+            }
+        }
+    }
     if choice.iter().any(Option::is_none) {
         repair(terms, groups, &reach, &mut pool, &mut choice, budget);
     }
@@ -354,6 +376,10 @@ fn mix(centre: &Prices, lp: &Prices, alpha: f64) -> Prices {
     }
     out
 }
+
+/// Share of the time left after the integer master that recombination
+/// ([`recombine`]) may take.
+pub const RECOMBINE_SHARE: f64 = 0.5;
 
 /// Share of the time left after column generation that diving ([`dive`]) may take.
 pub const DIVE_SHARE: f64 = 0.4;

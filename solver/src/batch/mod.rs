@@ -19,6 +19,7 @@ pub mod joint;
 pub mod master;
 pub mod options;
 pub mod pricing;
+pub mod recombine;
 pub mod resource;
 pub mod result;
 

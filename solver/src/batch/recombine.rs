@@ -1,0 +1,97 @@
+//! Recombination: the joint MILP over the day routes and fleets of the pool's plans, with
+//! every hotel and rooming option at their overnight places left free.
+//!
+//! The pool holds few plans a group (one or two each pricing round), so the integer
+//! master over it can only take or leave them whole. Where groups compete for rooms, a
+//! better answer often keeps a group's days and changes its hotels, or mixes the days of
+//! two of its plans. This model allows both: each group's block ([`super::block`])
+//! restricted to the routes its plans use on each day (for each fleet they use), side by
+//! side under the shared capacities, warm-started from the best choice so far. Every plan
+//! of the pool is a solution of it, so it is never worse than the integer master; it is a
+//! restriction, so its bound bounds nothing (the Lagrangian bound stays the batch's).
+
+use super::block::{GroupChoice, GroupInput};
+use super::joint::solve_joint;
+use super::master::Pool;
+use super::pricing::PricingTerms;
+use crate::milp::highs::MilpSettings;
+use std::collections::BTreeSet;
+
+/// Fleets of least floor ([`GroupInput::fleet_floor`]) each group may take besides those
+/// of its plans.
+pub const EXTRA_FLEETS: usize = 3;
+
+/// Group `g` restricted to the routes and fleets of its pool columns, its hotel options
+/// kept only at the places those routes end at (the others cannot be linked).
+fn restricted<'a>(group: &GroupInput<'a>, pool: &Pool, g: usize) -> GroupInput<'a> {
+    let p = group.prepared;
+    let columns = &pool.columns[g];
+    let mut fleets: BTreeSet<usize> = columns.iter().map(|c| c.choice.fleet).collect();
+    // The fleets of least floor too: the same days on other coaches.
+    let mut by_floor: Vec<usize> = (0..p.fleets.len()).filter(|&f| group.fleet_floor(f).is_finite()).collect();
+    by_floor.sort_by(|&a, &b| group.fleet_floor(a).total_cmp(&group.fleet_floor(b)).then(a.cmp(&b)));
+    fleets.extend(by_floor.into_iter().take(EXTRA_FLEETS));
+    let days = p.routes.len();
+    let routes: Vec<BTreeSet<usize>> =
+        (0..days).map(|d| columns.iter().filter_map(|c| c.choice.choice.routes.get(d).copied()).collect()).collect();
+    let priced = group
+        .priced
+        .iter()
+        .enumerate()
+        .map(|(f, per_day)| {
+            per_day
+                .iter()
+                .enumerate()
+                .map(|(d, cs)| {
+                    if !fleets.contains(&f) {
+                        return Vec::new();
+                    }
+                    cs.iter().filter(|c| routes[d].contains(&c.route)).copied().collect()
+                })
+                .collect()
+        })
+        .collect();
+    let ends: Vec<BTreeSet<usize>> =
+        (0..days).map(|d| routes[d].iter().map(|&r| p.routes[d][r].end).collect()).collect();
+    let options = group
+        .options
+        .iter()
+        .enumerate()
+        .map(|(n, hotels)| {
+            hotels
+                .iter()
+                .enumerate()
+                .map(|(h, os)| if ends[n].contains(&p.model.hotels[h].place) { os.clone() } else { Vec::new() })
+                .collect()
+        })
+        .collect();
+    GroupInput {
+        prepared: group.prepared,
+        options,
+        priced,
+        covers: group.covers,
+        guide: group.guide.clone(),
+        current: group.current,
+        unplanned_penalty: group.unplanned_penalty,
+        start: group.start,
+        fleet_floors: group.fleet_floors.clone(),
+    }
+}
+
+/// The best recombination of the pool's plans found within `settings`, started from
+/// `choice` (which must fit the shared capacities): per group its new choice (`None` =
+/// unplanned), or `None` when no solution was found. The caller re-evaluates the choices
+/// on the whole groups ([`GroupInput::column`]) before taking them.
+pub fn recombine(
+    terms: PricingTerms<'_>,
+    groups: &[GroupInput<'_>],
+    pool: &Pool,
+    choice: &[Option<usize>],
+    settings: MilpSettings,
+) -> Option<Vec<Option<GroupChoice>>> {
+    let narrow: Vec<GroupInput<'_>> = groups.iter().enumerate().map(|(g, gi)| restricted(gi, pool, g)).collect();
+    let starts: Vec<Option<GroupChoice>> =
+        choice.iter().enumerate().map(|(g, c)| c.map(|j| pool.columns[g][j].choice.clone())).collect();
+    let answer = solve_joint(terms.catalog, &narrow, terms.contested, terms.costs, &starts, settings);
+    answer.solved.then_some(answer.choices)
+}
