@@ -279,7 +279,7 @@ pub fn decompose(
     // left: the local search takes the rest).
     let left = seconds_left(budget.until);
     let before = objective_of_pool(&pool, &penalties, &choice);
-    if left > 1.0 && before - best_bound > budget.mip_gap * before.abs() {
+    if n <= RECOMBINE_MAX_GROUPS && left > 1.0 && before - best_bound > budget.mip_gap * before.abs() {
         let settings =
             MilpSettings { offset: 0.0, time_limit_s: left * RECOMBINE_SHARE, mip_gap: budget.mip_gap, presolve: true };
         if let Some(new) = recombine(terms, groups, &pool, &choice, settings) {
@@ -380,6 +380,11 @@ fn mix(centre: &Prices, lp: &Prices, alpha: f64) -> Prices {
 /// Share of the time left after the integer master that recombination
 /// ([`recombine`]) may take.
 pub const RECOMBINE_SHARE: f64 = 0.5;
+
+/// Most groups a batch may have for recombination ([`recombine`]): measured, 100 groups'
+/// model (27k columns) improves the plans by 1.6-3.4% in 2-48 s, while 300 groups' took
+/// 94 s without beating its start and raised the peak memory to 1.92 GB.
+pub const RECOMBINE_MAX_GROUPS: usize = 150;
 
 /// Share of the time left after column generation that diving ([`dive`]) may take.
 pub const DIVE_SHARE: f64 = 0.4;
