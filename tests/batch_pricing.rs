@@ -5,27 +5,19 @@
 
 mod support;
 
-use jidiao_solver::batch::block::{price_columns, GroupInput};
 use jidiao_solver::batch::pricing::{price_group, priced_value, Prices, PricingTerms};
 use jidiao_solver::batch::resource::Resource;
-use jidiao_solver::contract::{ChangeCosts, JobBody, PlanJob};
+use jidiao_solver::contract::{ChangeCosts, PlanJob};
 use jidiao_solver::milp::highs::MilpSettings;
-use jidiao_solver::parse::parse_job;
 use jidiao_solver::planner::{prepare, solve_prepared, SolveContext};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashSet;
 use std::time::Instant;
+use support::lone_group::{lone_group, plan_job};
 use support::tiny_jobs::tiny_job;
 
 const EXACT: MilpSettings = MilpSettings { offset: 0.0, time_limit_s: 60.0, mip_gap: 0.0, presolve: false };
-
-fn plan_job(text: &str) -> PlanJob {
-    match parse_job(text).expect("the job parses").body {
-        JobBody::Plan(p) => p,
-        _ => unreachable!("a plan job"),
-    }
-}
 
 /// Prices the job's group at seeded random prices on what it can use, with and without
 /// its fleet floors; returns how many fleets it has.
@@ -35,18 +27,7 @@ fn floors_price_exactly(job: &PlanJob, seed: u64) -> usize {
     let own = solve_prepared(&p, &ctx, Instant::now());
     assert_eq!(own.fleet_bounds.len(), p.fleets.len(), "a bound per fleet");
     let contested = HashSet::new();
-    let options = p.rooming.iter().map(|night| night.iter().map(|r| r.iter().cloned().collect()).collect()).collect();
-    let input = |floors: Vec<f64>| GroupInput {
-        prepared: &p,
-        options: Vec::clone(&options),
-        priced: p.fleets.iter().map(|f| price_columns(&p, f, &contested)).collect(),
-        covers: 1,
-        guide: job.trip.guide.clone(),
-        current: None,
-        unplanned_penalty: 1e9,
-        start: None,
-        fleet_floors: floors,
-    };
+    let input = |floors: Vec<f64>| lone_group(&p, job, &contested, floors);
     let with = input(own.fleet_bounds.clone());
     let without = input(Vec::new());
     let costs = ChangeCosts::default();

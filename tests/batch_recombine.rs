@@ -5,26 +5,19 @@
 
 mod support;
 
-use jidiao_solver::batch::block::{price_columns, GroupChoice, GroupInput};
+use jidiao_solver::batch::block::GroupChoice;
 use jidiao_solver::batch::master::Pool;
 use jidiao_solver::batch::pricing::PricingTerms;
 use jidiao_solver::batch::recombine::recombine;
-use jidiao_solver::contract::{ChangeCosts, JobBody, PlanJob};
+use jidiao_solver::contract::{ChangeCosts, PlanJob};
 use jidiao_solver::milp::highs::MilpSettings;
-use jidiao_solver::parse::parse_job;
 use jidiao_solver::planner::{prepare, solve_prepared, SolveContext};
 use std::collections::HashSet;
 use std::time::Instant;
+use support::lone_group::{lone_group, plan_job};
 use support::tiny_jobs::tiny_job;
 
 const EXACT: MilpSettings = MilpSettings { offset: 0.0, time_limit_s: 60.0, mip_gap: 0.0, presolve: true };
-
-fn plan_job(text: &str) -> PlanJob {
-    match parse_job(text).expect("the job parses").body {
-        JobBody::Plan(p) => p,
-        _ => unreachable!("a plan job"),
-    }
-}
 
 /// Recombines the job's group from a pool of one column: its optimum's fleet and days,
 /// each night at the dearest rooming of any hotel at the same place. Returns whether that
@@ -35,17 +28,7 @@ fn recombination_restores_the_optimum(job: &PlanJob) -> bool {
     let p = prepare(job, &ctx).expect("prepares");
     let own = solve_prepared(&p, &ctx, Instant::now());
     let contested = HashSet::new();
-    let group = GroupInput {
-        prepared: &p,
-        options: p.rooming.iter().map(|night| night.iter().map(|r| r.iter().cloned().collect()).collect()).collect(),
-        priced: p.fleets.iter().map(|f| price_columns(&p, f, &contested)).collect(),
-        covers: 1,
-        guide: job.trip.guide.clone(),
-        current: None,
-        unplanned_penalty: 1e9,
-        start: None,
-        fleet_floors: Vec::new(),
-    };
+    let group = lone_group(&p, job, &contested, Vec::new());
     let costs = ChangeCosts::default();
     let terms = PricingTerms { catalog: &job.catalog, contested: &contested, costs: &costs };
     let Some(plan) = own.plan.as_ref() else { return false };
