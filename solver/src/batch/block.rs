@@ -208,9 +208,15 @@ impl GroupInput<'_> {
                     .collect()
             })
             .collect();
+        self.with_columns(self.options.clone(), priced)
+    }
+
+    /// This group with other rooming options and route columns (a subset of its own, at
+    /// the same indices), everything else the same.
+    pub fn with_columns(&self, options: Vec<Vec<Vec<NightRooming>>>, priced: Vec<Vec<Vec<PricedRoute>>>) -> Self {
         GroupInput {
             prepared: self.prepared,
-            options: self.options.clone(),
+            options,
             priced,
             covers: self.covers,
             guide: self.guide.clone(),

@@ -39,43 +39,29 @@ fn restricted<'a>(group: &GroupInput<'a>, pool: &Pool, g: usize) -> GroupInput<'
         .iter()
         .enumerate()
         .map(|(f, per_day)| {
+            let kept = fleets.contains(&f);
             per_day
                 .iter()
-                .enumerate()
-                .map(|(d, cs)| {
-                    if !fleets.contains(&f) {
-                        return Vec::new();
-                    }
-                    cs.iter().filter(|c| routes[d].contains(&c.route)).copied().collect()
-                })
+                .zip(&routes)
+                .map(|(cs, on_day)| cs.iter().filter(|c| kept && on_day.contains(&c.route)).copied().collect())
                 .collect()
         })
         .collect();
-    let ends: Vec<BTreeSet<usize>> =
-        (0..days).map(|d| routes[d].iter().map(|&r| p.routes[d][r].end).collect()).collect();
     let options = group
         .options
         .iter()
+        .zip(&routes)
         .enumerate()
-        .map(|(n, hotels)| {
+        .map(|(n, (hotels, on_day))| {
+            let ends: BTreeSet<usize> = on_day.iter().map(|&r| p.routes[n][r].end).collect();
             hotels
                 .iter()
                 .enumerate()
-                .map(|(h, os)| if ends[n].contains(&p.model.hotels[h].place) { os.clone() } else { Vec::new() })
+                .map(|(h, os)| if ends.contains(&p.model.hotels[h].place) { os.clone() } else { Vec::new() })
                 .collect()
         })
         .collect();
-    GroupInput {
-        prepared: group.prepared,
-        options,
-        priced,
-        covers: group.covers,
-        guide: group.guide.clone(),
-        current: group.current,
-        unplanned_penalty: group.unplanned_penalty,
-        start: group.start,
-        fleet_floors: group.fleet_floors.clone(),
-    }
+    group.with_columns(options, priced)
 }
 
 /// The best recombination of the pool's plans found within `settings`, started from

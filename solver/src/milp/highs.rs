@@ -101,8 +101,7 @@ pub fn solve_from(problem: HighsProblem, settings: MilpSettings, start: Option<&
     // gap (`mip_rel_gap`) is measured on the true objective: without it a large constant
     // (the batch models' unplanned penalties, about 1e8) made a 1% gap worth millions.
     let columns = model.num_cols();
-    let offset_in_model = settings.offset != 0.0;
-    if offset_in_model && model.try_add_column(settings.offset, 1.0..=1.0, std::iter::empty()).is_err() {
+    if settings.offset != 0.0 && model.try_add_column(settings.offset, 1.0..=1.0, std::iter::empty()).is_err() {
         return MilpOutcome::Failed("HiGHS refused the objective's constant".into());
     }
     if let Some(cols) = start {
@@ -162,13 +161,11 @@ pub fn solve_from(problem: HighsProblem, settings: MilpSettings, start: Option<&
         | HighsModelStatus::ObjectiveBound
         | HighsModelStatus::ObjectiveTarget
         | HighsModelStatus::ReachedMemoryLimit => {
-            // The constant is in HiGHS's objective and bound when it was passed as a column.
-            let offset = if offset_in_model { 0.0 } else { settings.offset };
+            // HiGHS's objective and bound include the constant (its fixed column).
             if !has_solution {
-                return MilpOutcome::NoSolution { bound: bound + offset };
+                return MilpOutcome::NoSolution { bound };
             }
-            let objective = solved.objective_value() + offset;
-            let bound = bound + offset;
+            let objective = solved.objective_value();
             let proven = status == HighsModelStatus::Optimal;
             // A pure LP (no integer columns) reports no MIP bound: its optimum is its bound.
             let bound = if bound.is_finite() {
