@@ -31,8 +31,9 @@ use super::block::{GroupChoice, GroupInput};
 use super::dive::dive;
 use super::joint::joint_lp;
 use super::master::{add_use, fill_cheapest, fits, solve_integer, solve_lp, use_of, Pool};
-use super::pricing::{fit_group, price_group, priced_value, Prices, PricingTerms};
-use super::recombine::recombine;
+use super::neighbourhood::{recombine_neighbourhoods, Batch, NEIGHBOURHOOD, WHOLE};
+use super::pricing::{bound_group, fit_group, price_group, priced_value, Prices, PricingTerms};
+use super::recombine::recombination_prices;
 use super::resource::Resource;
 use crate::milp::highs::MilpSettings;
 use rayon::prelude::*;
@@ -88,6 +89,28 @@ fn group_bound(b: &GroupBound, prices: &Prices, reach: &BTreeMap<Resource, f64>)
     z
 }
 
+/// The prices of `prices` a group with `reach` sees.
+fn seen_prices(reach: &BTreeMap<Resource, f64>, prices: &Prices) -> BTreeMap<Resource, f64> {
+    reach.keys().filter_map(|r| prices.get(r).map(|&pi| (r.clone(), pi))).collect()
+}
+
+/// How far the groups' rooming options are known, which decides what bounds the batch.
+#[derive(Clone, Debug, Default)]
+pub struct KnownOptions {
+    /// The rooms whose rooming options are known for every group that can compete for
+    /// them: only these may be priced.
+    pub priceable_rooms: HashSet<Resource>,
+    /// Every option search ran to the end: a relaxation of the joint model bounds the batch.
+    pub complete: bool,
+}
+
+/// `prices` without the rooms outside `priceable_rooms`: a group's pricing bounds it only
+/// when every rooming it could take at a priced room is among its options.
+fn exact_prices(mut prices: Prices, priceable_rooms: &HashSet<Resource>) -> Prices {
+    prices.retain(|r, _| !matches!(r, Resource::Room { .. }) || priceable_rooms.contains(r));
+    prices
+}
+
 pub(super) fn seconds_left(until: Instant) -> f64 {
     until.saturating_duration_since(Instant::now()).as_secs_f64()
 }
@@ -100,9 +123,12 @@ pub fn decompose(
     groups: &[GroupInput<'_>],
     own_bounds: &[f64],
     starts: &[Option<GroupChoice>],
+    known: &KnownOptions,
     budget: Budget,
     report: Report<'_>,
 ) -> Decomposition {
+    // Only rooms whose rooming options are all known may carry a price ([`exact_prices`]).
+    let exact = |prices: Prices| exact_prices(prices, &known.priceable_rooms);
     let catalog = terms.catalog;
     let n = groups.len();
     let penalties: Vec<f64> = groups.iter().map(|g| g.unplanned_penalty).collect();
@@ -132,21 +158,25 @@ pub fn decompose(
     // runs in what is left of its share, if anything).
     let repair_until = Instant::now() + budget.until.saturating_duration_since(Instant::now()).mul_f64(0.85);
     repair(terms, groups, &reach, &mut pool, &mut first, Budget { until: repair_until, ..budget });
-    // Then the joint LP relaxation whose duals start the pricing ([`starting_prices`]),
-    // each group within the fleet of its plan so far (plans that fit together, so the
-    // vehicles' rows price the vehicles, not the unplanned penalty).
-    let plans: Vec<Option<GroupChoice>> = (0..n)
-        .map(|g| first[g].or((!pool.columns[g].is_empty()).then_some(0)).map(|j| pool.columns[g][j].choice.clone()))
-        .collect();
+    let batch = Batch {
+        terms,
+        groups,
+        reach: &reach,
+        own_bounds,
+        penalties: &penalties,
+        size: if n <= WHOLE { n } else { NEIGHBOURHOOD },
+    };
+    let until =
+        Instant::now() + budget.pricing_until.saturating_duration_since(Instant::now()).mul_f64(EARLY_RECOMBINE_SHARE);
+    recombine_neighbourhoods(&batch, &mut pool, &mut first, until, budget.mip_gap);
+    // Then the prices that start the pricing ([`starting_prices`]).
     let joint_settings = MilpSettings {
         offset: 0.0,
         time_limit_s: seconds_left(budget.pricing_until) * JOINT_LP_SHARE,
         mip_gap: 0.0,
         presolve: true,
     };
-    let joint = (joint_settings.time_limit_s >= JOINT_LP_MIN_SECONDS)
-        .then(|| starting_prices(terms, groups, &plans, joint_settings))
-        .flatten();
+    let joint = starting_prices(terms, groups, &pool, joint_settings);
     let mut rounds = 0u64;
     let mut failure: Option<String> = None;
     let mut lp_values: Vec<Vec<f64>> = Vec::new();
@@ -164,9 +194,23 @@ pub fn decompose(
     // The first round prices every group at the joint LP's duals, when it was solved in
     // time; its optimum may be a bound too.
     if let Some(j) = joint {
-        best_bound = best_bound.max(j.bound);
-        centre = j.prices;
+        if known.complete {
+            best_bound = best_bound.max(j.bound);
+        }
+        centre = exact(j.prices);
         smoothing = 1.0;
+        // A first bound at those prices from the groups' LP relaxations (fast).
+        for (g, p) in relaxed_round(terms, groups, &pool, &centre, budget.pricing_until) {
+            let fresh = GroupBound { value: p.bound, prices: seen_prices(&reach[g], &centre) };
+            if group_bound(&fresh, &centre, &reach[g]) >= group_bound(&bounds[g], &centre, &reach[g]) {
+                bounds[g] = fresh;
+            }
+            if let Some(c) = p.column {
+                pool.add(g, c);
+            }
+        }
+        best_bound = best_bound.max(lagrangian(&bounds, &centre));
+        report(rounds, pool.len() as u64, None, Some(best_bound));
     }
     // A round is not started when the last one's length would carry it past the deadline.
     while Instant::now() + last_round < budget.pricing_until {
@@ -181,15 +225,14 @@ pub fn decompose(
             }
         };
         lp_values = lp.values.clone();
-        best_bound = best_bound.max(lagrangian(&bounds, &lp.prices));
+        let lp_prices = exact(lp.prices.clone());
+        best_bound = best_bound.max(lagrangian(&bounds, &lp_prices));
         report(rounds, pool.len() as u64, None, Some(best_bound));
         if lp.objective - best_bound <= budget.mip_gap.max(1e-6) * lp.objective.abs().max(1.0) * 0.5 {
             break;
         }
-        let prices = mix(&centre, &lp.prices, smoothing);
-        let seen = |g: usize| -> BTreeMap<Resource, f64> {
-            reach[g].keys().filter_map(|r| prices.get(r).map(|&pi| (r.clone(), pi))).collect()
-        };
+        let prices = mix(&centre, &lp_prices, smoothing);
+        let seen = |g: usize| seen_prices(&reach[g], &prices);
         let to_price: Vec<usize> = (0..n).filter(|&g| seen(g) != bounds[g].prices).collect();
         if to_price.is_empty() {
             break;
@@ -233,7 +276,7 @@ pub fn decompose(
         }
         rounds += 1;
         last_round = round_started.elapsed();
-        best_bound = best_bound.max(lagrangian(&bounds, &lp.prices));
+        best_bound = best_bound.max(lagrangian(&bounds, &lp_prices));
         let at_mix = lagrangian(&bounds, &prices);
         if at_mix > best_bound {
             best_bound = at_mix;
@@ -252,6 +295,11 @@ pub fn decompose(
         }
     }
     let mut choice = greedy(catalog, &pool, &lp_values);
+    // The plans that fit together before pricing (repaired and recombined) may still be
+    // the best.
+    if objective_of_pool(&pool, &penalties, &first) < objective_of_pool(&pool, &penalties, &choice) {
+        choice = first;
+    }
     // LP-guided diving, from the pool priced so far, for a start that may beat the greedy one.
     let dive_until = Instant::now() + budget.until.saturating_duration_since(Instant::now()).mul_f64(DIVE_SHARE);
     if let Some(d) = dive(terms, groups, &reach, &mut pool, &penalties, Budget { until: dive_until, ..budget }) {
@@ -275,24 +323,13 @@ pub fn decompose(
             }
         }
     }
-    // Recombination: the joint MILP over the pool's routes, hotels free (half of what is
-    // left: the local search takes the rest).
+    // Recombination: the joint MILP over the pool's routes, hotels free, neighbourhood by
+    // neighbourhood (half of what is left: the local search takes the rest).
     let left = seconds_left(budget.until);
     let before = objective_of_pool(&pool, &penalties, &choice);
-    if n <= RECOMBINE_MAX_GROUPS && left > 1.0 && before - best_bound > budget.mip_gap * before.abs() {
-        let settings =
-            MilpSettings { offset: 0.0, time_limit_s: left * RECOMBINE_SHARE, mip_gap: budget.mip_gap, presolve: true };
-        if let Some(new) = recombine(terms, groups, &pool, &choice, settings) {
-            let candidate: Vec<Option<usize>> = new
-                .into_iter()
-                .enumerate()
-                .map(|(g, c)| c.map(|c| pool.add(g, groups[g].column(catalog, terms.contested, terms.costs, c))))
-                .collect();
-            let after = objective_of_pool(&pool, &penalties, &candidate);
-            if after < before - 1e-9 && capacities_hold(catalog, &pool, &candidate) {
-                choice = candidate;
-            }
-        }
+    if left > 1.0 && before - best_bound > budget.mip_gap * before.abs() {
+        let until = Instant::now() + std::time::Duration::from_secs_f64(left * RECOMBINE_SHARE);
+        recombine_neighbourhoods(&batch, &mut pool, &mut choice, until, budget.mip_gap);
     }
     if choice.iter().any(Option::is_none) {
         repair(terms, groups, &reach, &mut pool, &mut choice, budget);
@@ -303,47 +340,82 @@ pub fn decompose(
     Decomposition { choices, objective, bound: best_bound.min(objective), rounds, columns: pool.len() as u64, failure }
 }
 
-fn capacities_hold(catalog: &crate::contract::Catalog, pool: &Pool, choice: &[Option<usize>]) -> bool {
+pub(super) fn capacities_hold(catalog: &crate::contract::Catalog, pool: &Pool, choice: &[Option<usize>]) -> bool {
     use_of(pool, choice).iter().all(|(r, n)| *n <= r.capacity(catalog).unwrap_or(f64::INFINITY) + 1e-6)
 }
 
-fn objective_of_pool(pool: &Pool, penalties: &[f64], choice: &[Option<usize>]) -> f64 {
+pub(super) fn objective_of_pool(pool: &Pool, penalties: &[f64], choice: &[Option<usize>]) -> f64 {
     choice.iter().enumerate().map(|(g, c)| c.map_or(penalties[g], |j| pool.columns[g][j].cost)).sum()
 }
 
-/// The joint LP relaxation's optimum and duals ([`joint_lp`]). Its duals are near the
-/// best prices: they maximise the Lagrangian bound when each group is priced by its LP
-/// relaxation. The groups are trimmed to their likeliest routes first
-/// ([`GroupInput::trimmed`]); the whole relaxation when it then has at most
-/// [`JOINT_LP_MAX_COLUMNS`] route columns, otherwise each group within the fleet of its
-/// plan so far (`plans`). A trimmed or restricted relaxation's
-/// duals still price well but its optimum bounds nothing (`-inf`). `None` when even the
-/// restricted one is too large or is not solved in time.
+/// The prices that start the pricing, near the best Lagrangian prices.
+///
+/// - A batch whose joint LP relaxation ([`joint_lp`]) over the groups trimmed to their
+///   likeliest routes ([`GroupInput::trimmed`]) has at most [`JOINT_LP_MAX_COLUMNS`] route
+///   columns, when at least [`JOINT_LP_MIN_SECONDS`] are left: its duals, and its optimum
+///   as a bound when trimming kept every route.
+/// - Otherwise the duals of the recombination model's LP relaxation
+///   ([`recombination_prices`]: the pool's routes only, so fast), scaled by
+///   [`RECOMBINATION_PRICE_SCALE`]; they bound nothing by themselves.
+///
+/// `None` when neither is solved in time: the pricing then starts from the master's duals.
 fn starting_prices(
     terms: PricingTerms<'_>,
     groups: &[GroupInput<'_>],
-    plans: &[Option<GroupChoice>],
+    pool: &Pool,
     settings: MilpSettings,
 ) -> Option<super::joint::JointLp> {
-    let trimmed: Vec<GroupInput<'_>> =
-        groups.par_iter().zip(plans).map(|(g, plan)| g.trimmed(JOINT_LP_ROUTES, plan.as_ref())).collect();
-    let routes = |g: &GroupInput<'_>, f: usize| g.priced[f].iter().map(Vec::len).sum::<usize>();
-    let all = |gs: &[GroupInput<'_>]| gs.iter().map(|g| (0..g.priced.len()).map(|f| routes(g, f)).sum::<usize>()).sum();
-    // A relaxation that lost routes is a restriction: its optimum bounds nothing.
-    let whole = all(&trimmed) == all(groups);
-    let groups = &trimmed;
-    let full: usize = all(groups);
-    let fleets: Vec<usize> = plans.iter().map(|c| c.as_ref().map_or(0, |c| c.fleet)).collect();
-    let restricted: usize = groups.iter().zip(&fleets).map(|(g, &f)| routes(g, f)).sum();
-    let scope = if full <= JOINT_LP_MAX_COLUMNS {
-        None
-    } else if restricted <= JOINT_LP_MAX_COLUMNS {
-        Some(fleets.as_slice())
-    } else {
-        return None;
-    };
-    let j = joint_lp(terms.catalog, groups, terms.contested, terms.costs, scope, settings)?;
-    Some(super::joint::JointLp { bound: if whole { j.bound } else { f64::NEG_INFINITY }, ..j })
+    let routes =
+        |gs: &[GroupInput<'_>]| gs.iter().map(|g| g.priced.iter().flatten().map(Vec::len).sum::<usize>()).sum();
+    if settings.time_limit_s >= JOINT_LP_MIN_SECONDS {
+        let trimmed: Vec<GroupInput<'_>> = groups.par_iter().map(|g| g.trimmed(JOINT_LP_ROUTES, None)).collect();
+        let kept: usize = routes(&trimmed);
+        if kept <= JOINT_LP_MAX_COLUMNS {
+            // A relaxation that lost routes is a restriction: its optimum bounds nothing.
+            let whole = kept == routes(groups);
+            let j = joint_lp(terms.catalog, &trimmed, terms.contested, terms.costs, None, settings)?;
+            return Some(super::joint::JointLp { bound: if whole { j.bound } else { f64::NEG_INFINITY }, ..j });
+        }
+    }
+    let prices = recombination_prices(terms, groups, pool, settings)?;
+    let prices = prices.into_iter().map(|(r, pi)| (r, pi * RECOMBINATION_PRICE_SCALE)).collect();
+    Some(super::joint::JointLp { bound: f64::NEG_INFINITY, prices })
+}
+
+/// Share of the recombination model's duals that start the pricing
+/// ([`starting_prices`]): that model holds only the pool's routes, so its duals price
+/// the scarce resources as if the groups could not avoid them. Measured on 100 groups
+/// (the relaxed round's Lagrangian bound against the groups' own optima, 12.39 M): at
+/// the full duals 12.05 M, at 0.6 12.54 M, at 0.3 12.73 M.
+pub const RECOMBINATION_PRICE_SCALE: f64 = 0.3;
+
+/// The groups' pricing bounds at `prices` from their LP relaxations ([`bound_group`]), in
+/// parallel, each from its pool column of least value at those prices; the groups it
+/// could not bound (no time, or HiGHS failed) are left out.
+fn relaxed_round(
+    terms: PricingTerms<'_>,
+    groups: &[GroupInput<'_>],
+    pool: &Pool,
+    prices: &Prices,
+    until: Instant,
+) -> Vec<(usize, super::pricing::Priced)> {
+    (0..groups.len())
+        .into_par_iter()
+        .filter_map(|g| {
+            let start = pool.columns[g]
+                .iter()
+                .min_by(|a, b| priced_value(a, prices).total_cmp(&priced_value(b, prices)))
+                .map(|c| &c.choice);
+            let left = seconds_left(until);
+            if left < 0.05 {
+                return None;
+            }
+            let settings =
+                MilpSettings { offset: 0.0, time_limit_s: left.min(PRICING_SECONDS), mip_gap: 0.0, presolve: false };
+            let p = bound_group(terms, &groups[g], prices, start, settings);
+            p.failure.is_none().then_some((g, p))
+        })
+        .collect()
 }
 
 /// Routes kept per day and places (and per must-visit) in the joint LP relaxation
@@ -381,10 +453,9 @@ fn mix(centre: &Prices, lp: &Prices, alpha: f64) -> Prices {
 /// ([`recombine`]) may take.
 pub const RECOMBINE_SHARE: f64 = 0.5;
 
-/// Most groups a batch may have for recombination ([`recombine`]): measured, 100 groups'
-/// model (27k columns) improves the plans by 1.6-3.4% in 2-48 s, while 300 groups' took
-/// 94 s without beating its start and raised the peak memory to 1.92 GB.
-pub const RECOMBINE_MAX_GROUPS: usize = 150;
+/// Share of the pricing time left after the repair that recombination may take before
+/// pricing starts.
+pub const EARLY_RECOMBINE_SHARE: f64 = 0.3;
 
 /// Share of the time left after column generation that diving ([`dive`]) may take.
 pub const DIVE_SHARE: f64 = 0.4;

@@ -13,7 +13,7 @@ use super::resource::{MealKey, Resource};
 use crate::contract::{Catalog, ChangeCosts};
 use crate::milp::highs::{solve_from, Col, MilpOutcome, MilpSettings};
 use good_lp::{constraint, variable, Expression, ProblemVariables, SolverModel};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The joint MILP's answer.
 #[derive(Clone, Debug, Default)]
@@ -48,8 +48,27 @@ pub fn solve_joint(
     starts: &[Option<GroupChoice>],
     settings: MilpSettings,
 ) -> JointAnswer {
+    solve_joint_within(catalog, groups, contested, costs, starts, &Reserved::new(), settings)
+}
+
+/// What groups outside a model already hold of each shared resource: the model's groups
+/// share only the rest of each capacity.
+pub type Reserved = HashMap<Resource, f64>;
+
+/// [`solve_joint`] for some of a batch's groups, the others' plans fixed: each shared
+/// capacity less what they hold (`reserved`).
+pub fn solve_joint_within(
+    catalog: &Catalog,
+    groups: &[GroupInput<'_>],
+    contested: &HashSet<MealKey>,
+    costs: &ChangeCosts,
+    starts: &[Option<GroupChoice>],
+    reserved: &Reserved,
+    settings: MilpSettings,
+) -> JointAnswer {
     let scopes = vec![Scope::default(); groups.len()];
-    let Joint { vars, objective, offset, rows, blocks, .. } = build(catalog, groups, contested, costs, &scopes);
+    let Joint { vars, objective, offset, rows, blocks, .. } =
+        build(catalog, groups, contested, costs, &scopes, reserved);
     let variables = vars.len() as u64;
     // The start: the given choices, the rest unplanned; every drop at its booked count
     // (feasible whatever is kept).
@@ -112,6 +131,7 @@ fn build(
     contested: &HashSet<MealKey>,
     costs: &ChangeCosts,
     scopes: &[Scope],
+    reserved: &Reserved,
 ) -> Joint {
     let mut vars = ProblemVariables::new();
     let mut objective = Expression::from(0.0);
@@ -136,7 +156,8 @@ fn build(
     let mut shared = Vec::new();
     for (r, e) in usage {
         if let Some(cap) = r.capacity(catalog) {
-            rows.push(constraint!(e <= cap));
+            let left = (cap - reserved.get(&r).copied().unwrap_or(0.0)).max(0.0);
+            rows.push(constraint!(e <= left));
             shared.push(r);
         }
     }
@@ -167,7 +188,8 @@ pub fn joint_lp(
     settings: MilpSettings,
 ) -> Option<JointLp> {
     let scopes: Vec<Scope> = (0..groups.len()).map(|g| Scope { fleet: fleets.map(|f| f[g]), relax: true }).collect();
-    let Joint { vars, objective, offset, rows, shared, .. } = build(catalog, groups, contested, costs, &scopes);
+    let Joint { vars, objective, offset, rows, shared, .. } =
+        build(catalog, groups, contested, costs, &scopes, &Reserved::new());
     let first_shared = rows.len() - shared.len();
     let mut problem = vars.minimise(objective).using(good_lp::highs);
     for r in rows {

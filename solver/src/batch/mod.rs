@@ -17,6 +17,7 @@ pub mod colgen;
 pub mod dive;
 pub mod joint;
 pub mod master;
+pub mod neighbourhood;
 pub mod options;
 pub mod pricing;
 pub mod recombine;
@@ -30,7 +31,7 @@ use crate::progress::{Phase, Progress};
 use crate::rooming::{terms_on, NightRooming};
 use block::{price_columns, GroupChoice, GroupInput};
 use check::{group_job, meal_covers, resource_users};
-use colgen::{decompose, Budget, Decomposition};
+use colgen::{decompose, Budget, Decomposition, KnownOptions};
 use joint::solve_joint;
 use options::rooming_options;
 use pricing::PricingTerms;
@@ -96,6 +97,30 @@ fn solo_size(p: &Prepared) -> usize {
 
 fn units(r: &crate::model::Rooming) -> u32 {
     r.couples + r.males + r.females + r.singles + r.families.iter().map(|f| f.1).sum::<u32>()
+}
+
+/// A case of the rooming options search: (catalog hotel, night, the group's rooming list).
+type OptionKey = (usize, chrono::NaiveDate, String);
+
+/// The rooms the decomposition may price: each (hotel, room type, night) that some case
+/// of `branched` (per hotel, night and rooming list, the contested room types its option
+/// search branches on) branches on, when every case that branches on it is `exact` (its
+/// search ran to the end). A group priced on a room whose options are not all known
+/// could avoid the price with a rooming that is not among them, so its pricing would not
+/// bound it: the Lagrangian bound prices only these rooms (and every vehicle, meal and
+/// guide, which the options do not touch).
+fn priceable_rooms(branched: &[(OptionKey, Vec<usize>)], exact: &HashSet<OptionKey>) -> HashSet<resource::Resource> {
+    let room = |key: &OptionKey, t: usize| resource::Resource::Room { hotel: key.0, room: t, date: key.1 };
+    let inexact: HashSet<resource::Resource> = branched
+        .iter()
+        .filter(|(key, _)| !exact.contains(key))
+        .flat_map(|(key, types)| types.iter().map(move |&t| room(key, t)))
+        .collect();
+    branched
+        .iter()
+        .flat_map(|(key, types)| types.iter().map(move |&t| room(key, t)))
+        .filter(|r| !inexact.contains(r))
+        .collect()
 }
 
 /// Runs a validated batch job.
@@ -179,7 +204,6 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
     // Rooming options per (group, night, hotel option), each distinct case solved once.
     let mut complete = true;
     let complete_options = std::sync::atomic::AtomicBool::new(true);
-    type OptionKey = (usize, chrono::NaiveDate, String);
     let mut cases: BTreeMap<OptionKey, (crate::model::Rooming, Vec<usize>)> = BTreeMap::new();
     for &g in &plannable {
         let p = prepared(g);
@@ -211,6 +235,9 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
         .collect();
     let mut cases: Vec<(OptionKey, (crate::model::Rooming, Vec<usize>))> = cases.into_iter().collect();
     cases.sort_by_key(|(k, _)| !used_alone.contains(&(job.catalog.hotels[k.0].id.clone(), k.1)));
+    // Every (hotel, room type, night) some case branches on: such a room may be priced
+    // in the decomposition only when every case at its hotel and night ran to the end.
+    let branched: Vec<(OptionKey, Vec<usize>)> = cases.iter().map(|(k, (_, c))| (k.clone(), c.clone())).collect();
     let options_until = started + std::time::Duration::from_secs_f64(ctx.time_limit_s * OPTIONS_SHARE);
     let solved: Vec<(OptionKey, (Vec<NightRooming>, bool))> = cases
         .into_par_iter()
@@ -225,10 +252,15 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
         .collect();
     complete &= complete_options.load(Ordering::Relaxed);
     let mut option_table: HashMap<OptionKey, Vec<NightRooming>> = HashMap::new();
+    let mut exact: HashSet<OptionKey> = HashSet::new();
     for (key, (opts, done)) in solved {
         complete &= done;
+        if done {
+            exact.insert(key.clone());
+        }
         option_table.insert(key, opts);
     }
+    let known = KnownOptions { priceable_rooms: priceable_rooms(&branched, &exact), complete };
 
     let terms = PricingTerms { catalog: &job.catalog, contested: &contested_meals, costs: &job.change_costs };
     let inputs: Vec<GroupInput<'_>> = plannable
@@ -305,7 +337,7 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
     let dec = if inputs.is_empty() {
         Decomposition::default()
     } else {
-        decompose(terms, &inputs, &own_bounds, &starts, budget, &on_round)
+        decompose(terms, &inputs, &own_bounds, &starts, &known, budget, &on_round)
     };
     let mut choices = dec.choices.clone();
     let mut objective = dec.objective;
@@ -329,12 +361,16 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
             choices = answer.choices;
             objective = answer.objective;
         }
-        if answer.proven && answer.solved {
-            bound = bound.max(answer.bound.min(answer.objective));
-        } else if answer.proven {
-            bound = f64::INFINITY;
-        } else {
-            bound = bound.max(answer.bound);
+        // Its bound bounds the batch only when it holds every rooming option (otherwise it
+        // is a restriction of the batch).
+        if known.complete {
+            if answer.proven && answer.solved {
+                bound = bound.max(answer.bound.min(answer.objective));
+            } else if answer.proven {
+                bound = f64::INFINITY;
+            } else {
+                bound = bound.max(answer.bound);
+            }
         }
         bound = bound.min(objective);
     }

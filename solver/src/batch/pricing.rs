@@ -58,11 +58,38 @@ pub fn price_group(
     start: Option<&GroupChoice>,
     settings: MilpSettings,
 ) -> Priced {
+    price_fleets(terms, g, prices, residual, start, settings, true)
+}
+
+/// A lower bound of group `g`'s pricing value under `prices` from its fleets' LP
+/// relaxations alone (no MILP; a fleet whose relaxation chose whole routes and hotels
+/// gives its plan too): much faster than [`price_group`], for a Lagrangian bound early.
+/// `start` is a plan to measure the fleets' floors against.
+pub fn bound_group(
+    terms: PricingTerms<'_>,
+    g: &GroupInput<'_>,
+    prices: &Prices,
+    start: Option<&GroupChoice>,
+    settings: MilpSettings,
+) -> Priced {
+    price_fleets(terms, g, prices, None, start, settings, false)
+}
+
+/// [`price_group`], with the fleets' MILPs after their relaxations (`milps`) or without.
+fn price_fleets(
+    terms: PricingTerms<'_>,
+    g: &GroupInput<'_>,
+    prices: &Prices,
+    residual: Option<&HashMap<Resource, f64>>,
+    start: Option<&GroupChoice>,
+    settings: MilpSettings,
+    milps: bool,
+) -> Priced {
     let fleets = g.prepared.fleets.len();
     // The time limit is for all of this group's models together.
     let until = deadline(settings);
     let settings = || MilpSettings { time_limit_s: seconds_until(until).max(0.01), ..settings };
-    if fleets <= 1 {
+    if fleets <= 1 && milps {
         return price_scope(terms, g, prices, residual, start, settings(), Scope::default()).0;
     }
     let fleet_fits = |f: usize| residual.is_none_or(|res| fleet_fits(g, f, res));
@@ -102,6 +129,10 @@ pub fn price_group(
             }
             None => open.push((f, lp_bound)),
         }
+    }
+    if !milps {
+        let bound = open.iter().fold(bound, |b, o| b.min(o.1));
+        return Priced { column: best, bound: bound.min(incumbent), failure: None };
     }
     // Then the MILPs, most promising first, skipping a fleet whose LP bound cannot beat
     // the best plan found.

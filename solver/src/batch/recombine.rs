@@ -11,9 +11,9 @@
 //! restriction, so its bound bounds nothing (the Lagrangian bound stays the batch's).
 
 use super::block::{GroupChoice, GroupInput};
-use super::joint::solve_joint;
-use super::master::Pool;
-use super::pricing::PricingTerms;
+use super::joint::{joint_lp, solve_joint_within, Reserved};
+use super::master::{use_of, Pool};
+use super::pricing::{Prices, PricingTerms};
 use crate::milp::highs::MilpSettings;
 use std::collections::BTreeSet;
 
@@ -75,9 +75,45 @@ pub fn recombine(
     choice: &[Option<usize>],
     settings: MilpSettings,
 ) -> Option<Vec<Option<GroupChoice>>> {
-    let narrow: Vec<GroupInput<'_>> = groups.iter().enumerate().map(|(g, gi)| restricted(gi, pool, g)).collect();
+    let members: Vec<usize> = (0..groups.len()).collect();
+    recombine_within(terms, groups, &members, pool, choice, settings)
+}
+
+/// [`recombine`] for the groups `members` only (a neighbourhood), the other groups held
+/// to their plans of `choice`: the members share what those leave of each capacity. Per
+/// member (in order) its new choice, or `None` when no solution was found.
+pub fn recombine_within(
+    terms: PricingTerms<'_>,
+    groups: &[GroupInput<'_>],
+    members: &[usize],
+    pool: &Pool,
+    choice: &[Option<usize>],
+    settings: MilpSettings,
+) -> Option<Vec<Option<GroupChoice>>> {
+    let mut reserved: Reserved = use_of(pool, choice);
+    for &g in members {
+        for (r, n) in choice[g].map_or(&[][..], |j| &pool.columns[g][j].usage[..]) {
+            *reserved.entry(r.clone()).or_default() -= n;
+        }
+    }
+    let narrow: Vec<GroupInput<'_>> = members.iter().map(|&g| restricted(&groups[g], pool, g)).collect();
     let starts: Vec<Option<GroupChoice>> =
-        choice.iter().enumerate().map(|(g, c)| c.map(|j| pool.columns[g][j].choice.clone())).collect();
-    let answer = solve_joint(terms.catalog, &narrow, terms.contested, terms.costs, &starts, settings);
+        members.iter().map(|&g| choice[g].map(|j| pool.columns[g][j].choice.clone())).collect();
+    let answer = solve_joint_within(terms.catalog, &narrow, terms.contested, terms.costs, &starts, &reserved, settings);
     answer.solved.then_some(answer.choices)
+}
+
+/// Prices of the shared resources from the LP relaxation of the whole batch's
+/// recombination model: its duals. Small (the pool's routes only) and so fast, and its
+/// rows are the full resources of the plans found so far, so its duals are near the
+/// prices that make those plans fit; its optimum bounds nothing (a restriction). `None`
+/// when it is not solved within `settings`.
+pub fn recombination_prices(
+    terms: PricingTerms<'_>,
+    groups: &[GroupInput<'_>],
+    pool: &Pool,
+    settings: MilpSettings,
+) -> Option<Prices> {
+    let narrow: Vec<GroupInput<'_>> = groups.iter().enumerate().map(|(g, gi)| restricted(gi, pool, g)).collect();
+    joint_lp(terms.catalog, &narrow, terms.contested, terms.costs, None, settings).map(|j| j.prices)
 }

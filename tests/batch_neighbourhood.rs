@@ -1,0 +1,157 @@
+//! Recombination in neighbourhoods (`batch::neighbourhood`, `batch::recombine::recombine_within`):
+//! the groups outside a neighbourhood keep their plans, and the neighbourhood shares only
+//! what they leave of each capacity.
+//!
+//! Two copies of one group on a catalog with room for both everywhere but at the group's
+//! optimal first hotel, whose allotment holds exactly one group's rooms: with the second copy at its optimum, the first
+//! recombined alone must not take those rooms again (it does when nothing is reserved).
+
+mod support;
+
+use jidiao_solver::batch::block::{GroupChoice, GroupInput};
+use jidiao_solver::batch::master::{use_of, Pool};
+use jidiao_solver::batch::neighbourhood::{recombine_neighbourhoods, Batch};
+use jidiao_solver::batch::pricing::PricingTerms;
+use jidiao_solver::batch::recombine::recombine_within;
+use jidiao_solver::contract::{Allotment, Catalog, ChangeCosts, Plan, PlanJob};
+use jidiao_solver::milp::highs::MilpSettings;
+use jidiao_solver::planner::{prepare, solve_prepared, SolveContext};
+use std::collections::{BTreeMap, HashSet};
+use std::time::{Duration, Instant};
+use support::lone_group::{lone_group, plan_job};
+use support::tiny_jobs::tiny_job;
+
+const EXACT: MilpSettings = MilpSettings { offset: 0.0, time_limit_s: 60.0, mip_gap: 0.0, presolve: true };
+
+/// The job's own optimal plan, or `None` when it has none.
+fn optimum(job: &PlanJob) -> Option<Plan> {
+    let ctx = SolveContext { mip_gap: 0.0, ..SolveContext::default() };
+    let p = prepare(job, &ctx).ok()?;
+    solve_prepared(&p, &ctx, Instant::now()).plan
+}
+
+/// The job with room for two groups everywhere: every allotment a hundred times larger,
+/// and vehicles, restaurants and guides without limits.
+fn roomy(job: &PlanJob) -> PlanJob {
+    let mut job = job.clone();
+    for room in job.catalog.hotels.iter_mut().flat_map(|h| h.rooms.iter_mut()) {
+        for a in &mut room.allotment {
+            a.rooms *= 100;
+        }
+    }
+    for v in &mut job.catalog.vehicles {
+        v.available = None;
+    }
+    for r in &mut job.catalog.restaurants {
+        r.seats = None;
+    }
+    for g in &mut job.catalog.guides {
+        g.available = None;
+    }
+    job
+}
+
+/// The job with the allotment of every room type its plan takes at the first night's
+/// hotel cut to what the plan takes of it (the most on any night): room for one group.
+fn room_for_one(job: &PlanJob, plan: &Plan) -> PlanJob {
+    let mut job = job.clone();
+    let first = &plan.nights[0];
+    let hotel = job.catalog.hotels.iter_mut().find(|h| h.id == first.hotel).expect("the plan's hotel");
+    for room in &mut hotel.rooms {
+        let taken = plan
+            .nights
+            .iter()
+            .filter(|n| n.hotel == first.hotel)
+            .map(|n| n.rooms.iter().filter(|r| r.kind == room.kind).map(|r| r.count).sum::<u32>())
+            .max()
+            .unwrap_or(0);
+        if taken > 0 {
+            let (from, to) = (plan.nights[0].date, plan.nights[plan.nights.len() - 1].date);
+            room.allotment = vec![Allotment { from, to, rooms: taken }];
+        }
+    }
+    job
+}
+
+/// The job without the rooms `room_for_one` left at the plan's first hotel.
+fn without_those_rooms(job: &PlanJob, plan: &Plan) -> PlanJob {
+    let mut job = room_for_one(job, plan);
+    let hotel = job.catalog.hotels.iter_mut().find(|h| h.id == plan.nights[0].hotel).expect("the plan's hotel");
+    for room in &mut hotel.rooms {
+        if plan.nights[0].rooms.iter().any(|r| r.kind == room.kind) {
+            for a in &mut room.allotment {
+                a.rooms = 0;
+            }
+        }
+    }
+    job
+}
+
+/// Whether the choices together keep every capacity of the catalog.
+fn fits(catalog: &Catalog, pool: &Pool, choice: &[Option<usize>]) -> bool {
+    use_of(pool, choice).iter().all(|(r, n)| *n <= r.capacity(catalog).unwrap_or(f64::INFINITY) + 1e-6)
+}
+
+/// What the case showed: `None` when the job has no plan or its tightened hotel is not
+/// shared by the copies' columns; otherwise whether the first copy found room elsewhere.
+fn reserved_rooms_are_kept(job: &PlanJob) -> Option<bool> {
+    let job = roomy(job);
+    let plan = optimum(&job)?;
+    let job = room_for_one(&job, &plan);
+    let ctx = SolveContext { mip_gap: 0.0, ..SolveContext::default() };
+    let p = prepare(&job, &ctx).ok()?;
+    let own = solve_prepared(&p, &ctx, Instant::now()).plan?;
+    let contested = HashSet::new();
+    let costs = ChangeCosts::default();
+    let terms = PricingTerms { catalog: &job.catalog, contested: &contested, costs: &costs };
+    let groups: Vec<GroupInput<'_>> = (0..2).map(|_| lone_group(&p, &job, &contested, Vec::new())).collect();
+    let best: GroupChoice = groups[0].choice_of_plan(&job.catalog, &own, &contested)?;
+    let mut pool = Pool::new(2);
+    for (g, group) in groups.iter().enumerate() {
+        pool.add(g, group.column(&job.catalog, &contested, &costs, best.clone()));
+    }
+    // The first copy's pool also holds its best plan without those rooms (other days),
+    // when there is one: the neighbourhood may recombine it.
+    if let Some(other) = optimum(&without_those_rooms(&job, &own)) {
+        if let Some(c) = groups[0].choice_of_plan(&job.catalog, &other, &contested) {
+            pool.add(0, groups[0].column(&job.catalog, &contested, &costs, c));
+        }
+    }
+    // Both copies at the optimum do not fit: the tightened rooms are shared rows.
+    if fits(&job.catalog, &pool, &[Some(0), Some(0)]) {
+        return None;
+    }
+    // Recombined alone with nothing reserved, the first copy takes its optimum again.
+    let free = recombine_within(terms, &groups, &[0], &pool, &[None, None], EXACT).expect("a solution");
+    assert_eq!(free[0].as_ref().map(|c| c.objective), Some(best.objective), "alone it finds its optimum");
+    // With the second copy holding its optimum, whatever the first gets must fit beside it.
+    let held = [None, Some(0)];
+    let found = recombine_within(terms, &groups, &[0], &pool, &held, EXACT).expect("a solution");
+    let Some(c) = found[0].clone() else { return Some(false) };
+    let j = pool.add(0, groups[0].column(&job.catalog, &contested, &costs, c));
+    assert!(fits(&job.catalog, &pool, &[Some(j), Some(0)]), "the neighbourhood took rooms the other group holds");
+    // The search over neighbourhoods of one group plans the first copy beside the second.
+    let penalties = [1e9, 1e9];
+    let reach: Vec<BTreeMap<_, _>> = groups.iter().map(|g| g.reach(&job.catalog, &contested)).collect();
+    let own_bounds = [best.objective, best.objective];
+    let batch =
+        Batch { terms, groups: &groups, reach: &reach, own_bounds: &own_bounds, penalties: &penalties, size: 1 };
+    let mut choice = vec![None, Some(0)];
+    let until = Instant::now() + Duration::from_secs(60);
+    recombine_neighbourhoods(&batch, &mut pool, &mut choice, until, 0.0);
+    assert!(choice[0].is_some(), "the search left the first copy unplanned");
+    assert!(fits(&job.catalog, &pool, &choice), "the search broke a capacity");
+    Some(true)
+}
+
+#[test]
+fn a_neighbourhood_shares_only_what_the_other_groups_leave() {
+    let mut placed = 0;
+    for seed in 0..8 {
+        placed += usize::from(reserved_rooms_are_kept(&plan_job(&tiny_job(seed).to_string())) == Some(true));
+    }
+    placed += usize::from(
+        reserved_rooms_are_kept(&plan_job(include_str!("../fixtures/plan/yunnan-6d-32pax.job.json"))) == Some(true),
+    );
+    assert!(placed > 0, "no job placed its first copy elsewhere: nothing was tested");
+}
