@@ -2,12 +2,16 @@
 //! one plan per group.
 //!
 //! 1. The pool starts with each group's own optimum; the groups that do not fit together
-//!    are repaired first, in waves of groups that share no resource ([`repair`]).
-//! 2. The first round prices every group at the joint LP relaxation's duals
-//!    ([`starting_prices`]), near the best prices when the relaxation is solved in time
-//!    (it is skipped when too large, [`JOINT_LP_MAX_COLUMNS`], or the time is too short,
-//!    [`JOINT_LP_MIN_SECONDS`]).
-//! 3. Each later round solves the master LP ([`super::master`]) and prices in parallel
+//!    are repaired first, in waves of groups that share no resource ([`repair`]), then
+//!    recombined ([`super::neighbourhood`]: the joint MILP over the pool's routes and
+//!    fleets with the hotels free, the whole batch or a few dozen competing groups at a
+//!    time).
+//! 2. Starting prices ([`starting_prices`]): the joint LP relaxation's duals when it is
+//!    small enough ([`JOINT_LP_MAX_COLUMNS`]) and time allows ([`JOINT_LP_MIN_SECONDS`]),
+//!    otherwise the recombination model's LP duals, scaled ([`RECOMBINATION_PRICE_SCALE`]).
+//!    A first Lagrangian bound at them comes from every group's LP relaxations
+//!    ([`relaxed_round`]), in seconds.
+//! 3. Each round solves the master LP ([`super::master`]) and prices in parallel
 //!    (rayon) every group whose resources' prices changed, at a mix of the master's duals
 //!    and the best prices so far (Wentges smoothing, [`SMOOTHING`]): its best plan at those
 //!    prices joins the pool.
@@ -15,15 +19,17 @@
 //!    the pool: `sum_g min(P_g, z_g(price)) - sum_r price_r cap_r`, with `z_g` the proven
 //!    bound of group g's pricing MILP. A group not re-priced keeps its last bound, lowered
 //!    by what the prices it saw exceed today's times the most it can use (still valid).
+//!    A room is priced only when every group's rooming options there are known
+//!    ([`KnownOptions`]): otherwise a group could dodge the price with a rooming the model
+//!    lacks, and its pricing would bound nothing.
 //! 5. Stop when the LP and the bound meet, no new plan comes at the master's own prices,
 //!    or the time share runs out.
-//! 6. A greedy pass builds plans that fit together, LP-guided diving ([`super::dive`])
-//!    may beat it (it holds groups to the master LP's columns a few at a time and prices
-//!    the groups it can no longer place), the integer master over the pool improves
-//!    them, recombination ([`super::recombine`]: the joint MILP over the pool's routes
-//!    and fleets with the hotels free) improves them again, a last repair plans any group
-//!    left out, and a local search re-plans each
-//!    group within what the others leave ([`improve`]).
+//! 6. A greedy pass builds plans that fit together (the plans of step 1 stand when
+//!    better), LP-guided diving ([`super::dive`]) may beat it (it holds groups to the
+//!    master LP's columns a few at a time and prices the groups it can no longer place),
+//!    the integer master over the pool improves them, recombination improves them again,
+//!    a last repair plans any group left out, and a local search re-plans each group
+//!    within what the others leave ([`improve`]).
 //!
 //! The answer's gap is measured against the Lagrangian bound, so it is honest.
 

@@ -624,3 +624,26 @@ pub fn changes(job: &BatchJob, cur: &crate::contract::Booked, plan: Option<&Plan
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{priceable_rooms, OptionKey};
+    use crate::batch::resource::Resource;
+    use chrono::NaiveDate;
+    use std::collections::HashSet;
+
+    #[test]
+    fn a_room_is_priceable_only_when_every_case_on_it_is_exact() {
+        let night = NaiveDate::from_ymd_opt(2026, 7, 1).expect("a date");
+        let case = |rooming: &str| -> OptionKey { (3, night, rooming.to_string()) };
+        // Two groups' roomings branch on room type 0 of hotel 3; only one also on type 1.
+        let branched = vec![(case("a"), vec![0, 1]), (case("b"), vec![0])];
+        let room = |t: usize| Resource::Room { hotel: 3, room: t, date: night };
+        let both: HashSet<OptionKey> = [case("a"), case("b")].into();
+        assert_eq!(priceable_rooms(&branched, &both), [room(0), room(1)].into());
+        // Group b's search was cut short: type 0 is shared with it, type 1 is not.
+        let only_a: HashSet<OptionKey> = [case("a")].into();
+        assert_eq!(priceable_rooms(&branched, &only_a), [room(1)].into());
+        assert!(priceable_rooms(&branched, &HashSet::new()).is_empty());
+    }
+}
