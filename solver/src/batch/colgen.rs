@@ -51,6 +51,8 @@ use std::time::Instant;
 struct GroupBound {
     value: f64,
     prices: BTreeMap<Resource, f64>,
+    /// Only from LP relaxations ([`relaxed_round`]): a MILP at the same prices may prove more.
+    relaxed: bool,
 }
 
 /// How the decomposition went.
@@ -146,7 +148,7 @@ pub fn decompose(
         }
     }
     let mut bounds: Vec<GroupBound> =
-        own_bounds.iter().map(|&b| GroupBound { value: b, prices: BTreeMap::new() }).collect();
+        own_bounds.iter().map(|&b| GroupBound { value: b, prices: BTreeMap::new(), relaxed: false }).collect();
     let lagrangian = |bounds: &[GroupBound], prices: &Prices| -> f64 {
         let mut total: f64 = -prices.iter().map(|(r, pi)| pi * r.capacity(catalog).unwrap_or(0.0)).sum::<f64>();
         for g in 0..n {
@@ -207,7 +209,7 @@ pub fn decompose(
         smoothing = 1.0;
         // A first bound at those prices from the groups' LP relaxations (fast).
         for (g, p) in relaxed_round(terms, groups, &pool, &centre, budget.pricing_until) {
-            let fresh = GroupBound { value: p.bound, prices: seen_prices(&reach[g], &centre) };
+            let fresh = GroupBound { value: p.bound, prices: seen_prices(&reach[g], &centre), relaxed: true };
             if group_bound(&fresh, &centre, &reach[g]) >= group_bound(&bounds[g], &centre, &reach[g]) {
                 bounds[g] = fresh;
             }
@@ -239,7 +241,7 @@ pub fn decompose(
         }
         let prices = mix(&centre, &lp_prices, smoothing);
         let seen = |g: usize| seen_prices(&reach[g], &prices);
-        let to_price: Vec<usize> = (0..n).filter(|&g| seen(g) != bounds[g].prices).collect();
+        let to_price: Vec<usize> = (0..n).filter(|&g| bounds[g].relaxed || seen(g) != bounds[g].prices).collect();
         if to_price.is_empty() {
             break;
         }
@@ -272,7 +274,7 @@ pub fn decompose(
             }
             // The old bound, lowered for today's prices, stays valid: keep whichever is higher
             // (a pricing cut short by time may prove less than before).
-            let fresh = GroupBound { value: p.bound, prices: seen(g) };
+            let fresh = GroupBound { value: p.bound, prices: seen(g), relaxed: false };
             if group_bound(&fresh, &prices, &reach[g]) >= group_bound(&bounds[g], &prices, &reach[g]) {
                 bounds[g] = fresh;
             }

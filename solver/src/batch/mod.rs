@@ -239,26 +239,45 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
     // in the decomposition only when every case at its hotel and night ran to the end.
     let branched: Vec<(OptionKey, Vec<usize>)> = cases.iter().map(|(k, (_, c))| (k.clone(), c.clone())).collect();
     let options_until = started + std::time::Duration::from_secs_f64(ctx.time_limit_s * OPTIONS_SHARE);
-    let solved: Vec<(OptionKey, (Vec<NightRooming>, bool))> = cases
+    // Cases at one hotel for one rooming list, branching on the same types, whose nights
+    // sell on the same terms (rates and allotments) have the same options: each such
+    // family is searched once, in the order of its first case.
+    type Family = (OptionKey, crate::model::Rooming, Vec<usize>, Vec<OptionKey>);
+    let mut families: Vec<Family> = Vec::new();
+    let mut family_of: HashMap<(usize, String, String, Vec<usize>), usize> = HashMap::new();
+    for (key, (rooming, contested)) in cases {
+        let terms = format!("{:?}", terms_on(&job.catalog.hotels[key.0], key.1));
+        match family_of.entry((key.0, terms, key.2.clone(), contested.clone())) {
+            std::collections::hash_map::Entry::Occupied(e) => families[*e.get()].3.push(key),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(families.len());
+                families.push((key.clone(), rooming, contested, vec![key]));
+            }
+        }
+    }
+    type Searched = (Vec<OptionKey>, (Vec<NightRooming>, bool));
+    let solved: Vec<Searched> = families
         .into_par_iter()
-        .filter_map(|(key, (rooming, contested))| {
+        .filter_map(|(key, rooming, contested, keys)| {
             if Instant::now() > options_until {
                 complete_options.store(false, Ordering::Relaxed);
                 return None;
             }
             let r = rooming_options(&job.catalog.hotels[key.0], key.1, &rooming, &contested);
-            Some((key, r))
+            Some((keys, r))
         })
         .collect();
     complete &= complete_options.load(Ordering::Relaxed);
     let mut option_table: HashMap<OptionKey, Vec<NightRooming>> = HashMap::new();
     let mut exact: HashSet<OptionKey> = HashSet::new();
-    for (key, (opts, done)) in solved {
+    for (keys, (opts, done)) in solved {
         complete &= done;
-        if done {
-            exact.insert(key.clone());
+        for key in keys {
+            if done {
+                exact.insert(key.clone());
+            }
+            option_table.insert(key, opts.clone());
         }
-        option_table.insert(key, opts);
     }
     let known = KnownOptions { priceable_rooms: priceable_rooms(&branched, &exact), complete };
 
