@@ -26,7 +26,7 @@ pub struct GroupInput<'a> {
     /// The group's prepared model (routes, rooming, fleets).
     pub prepared: &'a Prepared,
     /// `options[n][h]`: rooming options at hotel option h on night n (empty = unusable).
-    pub options: Vec<Vec<Vec<NightRooming>>>,
+    pub options: Vec<Vec<Options>>,
     /// `priced[f][d]`: the route columns of fleet f on day d ([`price_columns`]).
     pub priced: Vec<Vec<Vec<PricedRoute>>>,
     /// Meal covers.
@@ -43,6 +43,11 @@ pub struct GroupInput<'a> {
     /// prices (its own plan's bound: prices and change costs only add); empty = none.
     pub fleet_floors: Vec<f64>,
 }
+
+/// The rooming options of one group at one hotel on one night, cheapest first; shared
+/// between the groups and nights whose option search is the same (at 300 groups the
+/// copies had taken the peak memory past 2 GB).
+pub type Options = std::sync::Arc<[NightRooming]>;
 
 /// A planned group's choices.
 #[derive(Clone, Debug, PartialEq)]
@@ -213,7 +218,7 @@ impl GroupInput<'_> {
 
     /// This group with other rooming options and route columns (a subset of its own, at
     /// the same indices), everything else the same.
-    pub fn with_columns(&self, options: Vec<Vec<Vec<NightRooming>>>, priced: Vec<Vec<Vec<PricedRoute>>>) -> Self {
+    pub fn with_columns(&self, options: Vec<Vec<Options>>, priced: Vec<Vec<Vec<PricedRoute>>>) -> Self {
         GroupInput {
             prepared: self.prepared,
             options,
@@ -583,7 +588,7 @@ impl GroupInput<'_> {
         for (n, night) in self.options.iter().enumerate() {
             for (h, os) in night.iter().enumerate() {
                 let hotel = model.hotels[h].catalog;
-                for o in os {
+                for o in os.iter() {
                     for (room, count) in rooms_by_type(o) {
                         add(Resource::Room { hotel, room, date: model.days[n].date }, count as f64);
                     }

@@ -174,9 +174,14 @@ pub fn decompose(
         penalties: &penalties,
         size: if n <= WHOLE { n } else { NEIGHBOURHOOD },
     };
-    let until =
-        Instant::now() + budget.pricing_until.saturating_duration_since(Instant::now()).mul_f64(EARLY_RECOMBINE_SHARE);
-    recombine_neighbourhoods(&batch, &mut pool, &mut first, until, budget.mip_gap);
+    // Recombined before pricing when the whole batch fits one model; a larger batch
+    // spends that time pricing (its neighbourhoods place more groups once the pool holds
+    // the priced plans: measured at 300 groups).
+    if n <= WHOLE {
+        let left = budget.pricing_until.saturating_duration_since(Instant::now());
+        let until = Instant::now() + left.mul_f64(EARLY_RECOMBINE_SHARE);
+        recombine_neighbourhoods(&batch, &mut pool, &mut first, until, budget.mip_gap);
+    }
     // Then the prices that start the pricing ([`starting_prices`]).
     let joint_settings = MilpSettings {
         offset: 0.0,
@@ -362,9 +367,9 @@ pub(super) fn objective_of_pool(pool: &Pool, penalties: &[f64], choice: &[Option
 ///   likeliest routes ([`GroupInput::trimmed`]) has at most [`JOINT_LP_MAX_COLUMNS`] route
 ///   columns, when at least [`JOINT_LP_MIN_SECONDS`] are left: its duals, and its optimum
 ///   as a bound when trimming kept every route.
-/// - Otherwise the duals of the recombination model's LP relaxation
-///   ([`recombination_prices`]: the pool's routes only, so fast), scaled by
-///   [`RECOMBINATION_PRICE_SCALE`]; they bound nothing by themselves.
+/// - Otherwise, for a batch of at most [`WHOLE`] groups, the duals of the recombination
+///   model's LP relaxation ([`recombination_prices`]: the pool's routes only, so fast),
+///   scaled by [`RECOMBINATION_PRICE_SCALE`]; they bound nothing by themselves.
 ///
 /// `None` when neither is solved in time: the pricing then starts from the master's duals.
 fn starting_prices(
@@ -384,6 +389,11 @@ fn starting_prices(
             let j = joint_lp(terms.catalog, &trimmed, terms.contested, terms.costs, None, settings)?;
             return Some(super::joint::JointLp { bound: if whole { j.bound } else { f64::NEG_INFINITY }, ..j });
         }
+    }
+    // The recombination model of a batch larger than [`WHOLE`] is too large: at 300 groups
+    // its LP took the peak memory past 2 GB.
+    if groups.len() > WHOLE {
+        return None;
     }
     let prices = recombination_prices(terms, groups, pool, settings)?;
     let prices = prices.into_iter().map(|(r, pi)| (r, pi * RECOMBINATION_PRICE_SCALE)).collect();

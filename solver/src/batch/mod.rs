@@ -268,10 +268,11 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
         })
         .collect();
     complete &= complete_options.load(Ordering::Relaxed);
-    let mut option_table: HashMap<OptionKey, Vec<NightRooming>> = HashMap::new();
+    let mut option_table: HashMap<OptionKey, block::Options> = HashMap::new();
     let mut exact: HashSet<OptionKey> = HashSet::new();
     for (keys, (opts, done)) in solved {
         complete &= done;
+        let opts: block::Options = opts.into();
         for key in keys {
             if done {
                 exact.insert(key.clone());
@@ -294,9 +295,9 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
                         .iter()
                         .enumerate()
                         .map(|(h, ho)| {
-                            let Ok(best) = &p.rooming[night][h] else { return Vec::new() };
+                            let Ok(best) = &p.rooming[night][h] else { return block::Options::default() };
                             let key = (ho.catalog, date, format!("{:?}", p.model.rooming));
-                            option_table.get(&key).cloned().unwrap_or_else(|| vec![best.clone()])
+                            option_table.get(&key).cloned().unwrap_or_else(|| vec![best.clone()].into())
                         })
                         .collect()
                 })
@@ -330,7 +331,7 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
         .iter()
         .map(|g| {
             g.priced.iter().flatten().map(Vec::len).sum::<usize>()
-                + g.options.iter().flatten().map(Vec::len).sum::<usize>()
+                + g.options.iter().flatten().map(|o| o.len()).sum::<usize>()
         })
         .sum();
     let joint_runs = joint_columns <= ctx.joint_max_columns;

@@ -18,9 +18,10 @@ use std::collections::{BTreeSet, VecDeque};
 
 /// Most cheapest-rooming solves per (hotel, night, rooming list); beyond it the options
 /// found so far are kept and the result is not proven exact. Measured on the 10-group
-/// batch: the largest complete search took 107 solves; at 64, 43 of 1890 cases stopped
-/// short, and their rooms could not be priced.
-pub const MAX_OPTION_SOLVES: usize = 256;
+/// batch: 43 of 1890 cases stop short at 64 (the largest complete search took 107 solves),
+/// but 256 made every group's options longer, and at 300 groups the batch took the peak
+/// memory to 2.30 GB and planned fewer groups.
+pub const MAX_OPTION_SOLVES: usize = 64;
 
 /// Rooms of each room type (index into `hotel.rooms`) a rooming books.
 pub fn rooms_by_type(r: &NightRooming) -> Vec<(usize, u32)> {

@@ -10,7 +10,7 @@
 //! of the pool is a solution of it, so it is never worse than the integer master; it is a
 //! restriction, so its bound bounds nothing (the Lagrangian bound stays the batch's).
 
-use super::block::{GroupChoice, GroupInput};
+use super::block::{GroupChoice, GroupInput, Options};
 use super::joint::{joint_lp, solve_joint_within, Reserved};
 use super::master::{use_of, Pool};
 use super::pricing::{Prices, PricingTerms};
@@ -57,7 +57,7 @@ fn restricted<'a>(group: &GroupInput<'a>, pool: &Pool, g: usize) -> GroupInput<'
             hotels
                 .iter()
                 .enumerate()
-                .map(|(h, os)| if ends.contains(&p.model.hotels[h].place) { os.clone() } else { Vec::new() })
+                .map(|(h, os)| if ends.contains(&p.model.hotels[h].place) { os.clone() } else { Options::default() })
                 .collect()
         })
         .collect();
