@@ -173,17 +173,15 @@ pub struct Block {
 impl GroupInput<'_> {
     /// This group with fewer route columns, for the joint LP relaxation that prices the
     /// shared resources: per fleet, day and (start, end) places, the `keep` routes of least
-    /// objective, the `keep` least among those visiting each must-visit attraction, and the
-    /// routes of `plan` (so its plan stays feasible).
-    pub fn trimmed(&self, keep: usize, plan: Option<&GroupChoice>) -> Self {
+    /// objective and the `keep` least among those visiting each must-visit attraction.
+    pub fn trimmed(&self, keep: usize) -> Self {
         let p = self.prepared;
         let musts: Vec<u128> =
             p.model.attractions.iter().enumerate().filter(|(_, a)| a.must).map(|(i, _)| 1u128 << i).collect();
         let priced = self
             .priced
             .iter()
-            .enumerate()
-            .map(|(f, days)| {
+            .map(|days| {
                 days.iter()
                     .enumerate()
                     .map(|(d, cs)| {
@@ -201,11 +199,6 @@ impl GroupInput<'_> {
                                     *n += 1;
                                     take[k] = true;
                                 }
-                            }
-                        }
-                        if let Some(c) = plan.filter(|c| c.fleet == f) {
-                            for (k, pr) in cs.iter().enumerate() {
-                                take[k] |= c.choice.routes.get(d) == Some(&pr.route);
                             }
                         }
                         cs.iter().zip(take).filter(|(_, t)| *t).map(|(c, _)| *c).collect()

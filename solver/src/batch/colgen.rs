@@ -97,6 +97,11 @@ fn group_bound(b: &GroupBound, prices: &Prices, reach: &BTreeMap<Resource, f64>)
     z
 }
 
+/// Group `g`'s pool column of least value at `prices` (a start for its pricing).
+fn cheapest_at<'p>(pool: &'p Pool, g: usize, prices: &Prices) -> Option<&'p GroupChoice> {
+    pool.columns[g].iter().min_by(|a, b| priced_value(a, prices).total_cmp(&priced_value(b, prices))).map(|c| &c.choice)
+}
+
 /// The prices of `prices` a group with `reach` sees.
 fn seen_prices(reach: &BTreeMap<Resource, f64>, prices: &Prices) -> BTreeMap<Resource, f64> {
     reach.keys().filter_map(|r| prices.get(r).map(|&pi| (r.clone(), pi))).collect()
@@ -258,10 +263,7 @@ pub fn decompose(
                     let skipped = super::pricing::Priced { column: None, bound: f64::NEG_INFINITY, failure: None };
                     return (g, skipped);
                 }
-                let start = pool.columns[g]
-                    .iter()
-                    .min_by(|a, b| priced_value(a, &prices).total_cmp(&priced_value(b, &prices)))
-                    .map(|c| &c.choice);
+                let start = cheapest_at(&pool, g, &prices);
                 let settings = MilpSettings {
                     offset: 0.0,
                     time_limit_s: seconds_left(budget.pricing_until).clamp(0.05, PRICING_SECONDS),
@@ -381,12 +383,12 @@ fn starting_prices(
     let routes =
         |gs: &[GroupInput<'_>]| gs.iter().map(|g| g.priced.iter().flatten().map(Vec::len).sum::<usize>()).sum();
     if settings.time_limit_s >= JOINT_LP_MIN_SECONDS {
-        let trimmed: Vec<GroupInput<'_>> = groups.par_iter().map(|g| g.trimmed(JOINT_LP_ROUTES, None)).collect();
+        let trimmed: Vec<GroupInput<'_>> = groups.par_iter().map(|g| g.trimmed(JOINT_LP_ROUTES)).collect();
         let kept: usize = routes(&trimmed);
         if kept <= JOINT_LP_MAX_COLUMNS {
             // A relaxation that lost routes is a restriction: its optimum bounds nothing.
             let whole = kept == routes(groups);
-            let j = joint_lp(terms.catalog, &trimmed, terms.contested, terms.costs, None, settings)?;
+            let j = joint_lp(terms.catalog, &trimmed, terms.contested, terms.costs, settings)?;
             return Some(super::joint::JointLp { bound: if whole { j.bound } else { f64::NEG_INFINITY }, ..j });
         }
     }
@@ -403,8 +405,8 @@ fn starting_prices(
 /// Share of the recombination model's duals that start the pricing
 /// ([`starting_prices`]): that model holds only the pool's routes, so its duals price
 /// the scarce resources as if the groups could not avoid them. Measured on 100 groups
-/// (the relaxed round's Lagrangian bound against the groups' own optima, 12.39 M): at
-/// the full duals 12.05 M, at 0.6 12.54 M, at 0.3 12.73 M.
+/// (the relaxed round's Lagrangian bound, rooms unpriced, against the groups' own optima,
+/// 12.39 M): at the full duals 12.51 M, at 0.6 12.60 M, at 0.3 12.63 M.
 pub const RECOMBINATION_PRICE_SCALE: f64 = 0.3;
 
 /// The groups' pricing bounds at `prices` from their LP relaxations ([`bound_group`]), in
@@ -420,10 +422,7 @@ fn relaxed_round(
     (0..groups.len())
         .into_par_iter()
         .filter_map(|g| {
-            let start = pool.columns[g]
-                .iter()
-                .min_by(|a, b| priced_value(a, prices).total_cmp(&priced_value(b, prices)))
-                .map(|c| &c.choice);
+            let start = cheapest_at(pool, g, prices);
             let left = seconds_left(until);
             if left < 0.05 {
                 return None;
@@ -468,7 +467,7 @@ fn mix(centre: &Prices, lp: &Prices, alpha: f64) -> Prices {
 }
 
 /// Share of the time left after the integer master that recombination
-/// ([`recombine`]) may take.
+/// ([`recombine_neighbourhoods`]) may take.
 pub const RECOMBINE_SHARE: f64 = 0.5;
 
 /// Share of the pricing time left after the repair that recombination may take before

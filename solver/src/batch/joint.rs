@@ -169,25 +169,23 @@ fn build(
 /// decomposition's pricing near the best Lagrangian prices.
 #[derive(Clone, Debug)]
 pub struct JointLp {
-    /// The LP optimum, penalties included (`-inf` when restricted to one fleet a group).
+    /// The LP optimum, penalties included (`-inf` when the groups were restricted, so that
+    /// it bounds nothing).
     pub bound: f64,
     /// Price per shared resource (> 0 only).
     pub prices: Prices,
 }
 
-/// Solves the joint LP relaxation within `settings`' time limit, each group within its
-/// fleet of `fleets` when given (smaller, and its prices still good for pricing, but then
-/// its optimum bounds nothing: `bound` is `-inf`); `None` when it does not finish (or
-/// HiGHS fails): the decomposition then starts from zero prices.
+/// Solves the joint LP relaxation within `settings`' time limit; `None` when it does not
+/// finish (or HiGHS fails): the decomposition then starts from the master's prices.
 pub fn joint_lp(
     catalog: &Catalog,
     groups: &[GroupInput<'_>],
     contested: &HashSet<MealKey>,
     costs: &ChangeCosts,
-    fleets: Option<&[usize]>,
     settings: MilpSettings,
 ) -> Option<JointLp> {
-    let scopes: Vec<Scope> = (0..groups.len()).map(|g| Scope { fleet: fleets.map(|f| f[g]), relax: true }).collect();
+    let scopes = vec![Scope { fleet: None, relax: true }; groups.len()];
     let Joint { vars, objective, offset, rows, shared, .. } =
         build(catalog, groups, contested, costs, &scopes, &Reserved::new());
     let first_shared = rows.len() - shared.len();
@@ -206,8 +204,7 @@ pub fn joint_lp(
                     (pi > 1e-9).then_some((r, pi))
                 })
                 .collect();
-            let bound = if fleets.is_some() { f64::NEG_INFINITY } else { objective };
-            Some(JointLp { bound, prices })
+            Some(JointLp { bound: objective, prices })
         }
         _ => None,
     }

@@ -87,10 +87,10 @@ pub fn recombine_neighbourhoods(
         let settings =
             MilpSettings { offset: 0.0, time_limit_s: left.min(NEIGHBOURHOOD_SECONDS), mip_gap, presolve: true };
         if let Some(new) = recombine_within(batch.terms, batch.groups, &members, pool, choice, settings) {
+            let (contested, costs) = (batch.terms.contested, batch.terms.costs);
             let mut candidate = choice.to_vec();
             for (&g, c) in members.iter().zip(new) {
-                let terms = batch.terms;
-                candidate[g] = c.map(|c| pool.add(g, batch.groups[g].column(catalog, terms.contested, terms.costs, c)));
+                candidate[g] = c.map(|c| pool.add(g, batch.groups[g].column(catalog, contested, costs, c)));
             }
             let before = objective_of_pool(pool, batch.penalties, choice);
             let after = objective_of_pool(pool, batch.penalties, &candidate);

@@ -115,5 +115,5 @@ pub fn recombination_prices(
     settings: MilpSettings,
 ) -> Option<Prices> {
     let narrow: Vec<GroupInput<'_>> = groups.iter().enumerate().map(|(g, gi)| restricted(gi, pool, g)).collect();
-    joint_lp(terms.catalog, &narrow, terms.contested, terms.costs, None, settings).map(|j| j.prices)
+    joint_lp(terms.catalog, &narrow, terms.contested, terms.costs, settings).map(|j| j.prices)
 }
