@@ -153,6 +153,14 @@ pub struct Rooming {
     pub families: Vec<(u32, u32)>,
 }
 
+impl Rooming {
+    /// Rooming units (couples, solo travellers, families): the most rooms any rooming of
+    /// the list takes, each unit taking at most one room.
+    pub fn units(&self) -> u32 {
+        self.couples + self.males + self.females + self.singles + self.families.iter().map(|f| f.1).sum::<u32>()
+    }
+}
+
 /// One group's trip, ready for the optimiser.
 #[derive(Clone, Debug)]
 pub struct TripModel {

@@ -110,6 +110,29 @@ pub fn best_rooming_keeping(
     keep: &[(usize, u32)],
     per_room_night: f64,
 ) -> Result<NightRooming, RoomingFailure> {
+    best_rooming_charged(hotel, date, rooming, Charges { keep, per_room_night, per_room: &[] })
+}
+
+/// What a rooming is charged beyond its rates when it is chosen (not part of its cost).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Charges<'a> {
+    /// A confirmed booking (room index, rooms booked): each of its rooms no longer used
+    /// costs `per_room_night`.
+    pub keep: &'a [(usize, u32)],
+    /// The charge per booked room given up.
+    pub per_room_night: f64,
+    /// A price per room of some types (room index, price >= 0): a batch's room prices.
+    pub per_room: &'a [(usize, f64)],
+}
+
+/// The rooming of least cost plus `charges`; the returned cost is the rooming's cost alone.
+pub fn best_rooming_charged(
+    hotel: &Hotel,
+    date: NaiveDate,
+    rooming: &Rooming,
+    charges: Charges<'_>,
+) -> Result<NightRooming, RoomingFailure> {
+    let Charges { keep, per_room_night, per_room } = charges;
     let terms = terms_on(hotel, date);
     if terms.is_empty() {
         return Err(RoomingFailure::NothingSold);
@@ -150,7 +173,8 @@ pub fn best_rooming_keeping(
     let mut objective = Expression::from(0.0);
     let mut all_rooms = Expression::from(0.0);
     for c in &cols {
-        let price = terms.iter().find(|t| t.index == c.room).map_or(0.0, |t| t.price);
+        let price = terms.iter().find(|t| t.index == c.room).map_or(0.0, |t| t.price)
+            + per_room.iter().filter(|p| p.0 == c.room).map(|p| p.1).sum::<f64>();
         objective += (price + if c.extra_bed { extra_bed_price } else { 0.0 }) * c.var.var;
         all_rooms += c.var.var;
     }

@@ -16,7 +16,7 @@ use crate::fleet::Fleet;
 use crate::milp::highs::Col;
 use crate::milp::plan::{fixed_cost, keep_best, price_one, PlanChoice, PricedRoute};
 use crate::planner::Prepared;
-use crate::rooming::NightRooming;
+use crate::rooming::{terms_on, NightRooming};
 use crate::routes::RouteStop;
 use good_lp::{constraint, variable, Constraint, Expression, ProblemVariables};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -549,8 +549,8 @@ impl GroupInput<'_> {
         PlanColumn { choice, cost, usage: usage.into_iter().collect() }
     }
 
-    /// The most this group can use of each shared resource in any of its plans (the
-    /// resources its pricing can be touched by).
+    /// The most this group can use of each shared resource in any of its plans, whatever
+    /// its options (the resources its pricing can be touched by).
     pub fn reach(&self, catalog: &Catalog, contested: &HashSet<MealKey>) -> BTreeMap<Resource, f64> {
         let p = self.prepared;
         let model = &p.model;
@@ -578,12 +578,18 @@ impl GroupInput<'_> {
                 }
             }
         }
+        // Any rooming, not only the options so far: pricing adds options ([`super::priced_rooming`]).
+        let units = model.rooming.units();
         for (n, night) in self.options.iter().enumerate() {
-            for (h, os) in night.iter().enumerate() {
+            let date = model.days[n].date;
+            for (h, os) in night.iter().enumerate().filter(|(_, os)| !os.is_empty()) {
                 let hotel = model.hotels[h].catalog;
+                for t in terms_on(&catalog.hotels[hotel], date) {
+                    add(Resource::Room { hotel, room: t.index, date }, t.allotment.min(units) as f64);
+                }
                 for o in os.iter() {
                     for (room, count) in rooms_by_type(o) {
-                        add(Resource::Room { hotel, room, date: model.days[n].date }, count as f64);
+                        add(Resource::Room { hotel, room, date }, count as f64);
                     }
                 }
             }

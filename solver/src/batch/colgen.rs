@@ -19,9 +19,11 @@
 //!    the pool: `sum_g min(P_g, z_g(price)) - sum_r price_r cap_r`, with `z_g` the proven
 //!    bound of group g's pricing MILP. A group not re-priced keeps its last bound, lowered
 //!    by what the prices it saw exceed today's times the most it can use (still valid).
-//!    A room is priced only when every group's rooming options there are known
-//!    ([`KnownOptions`]): otherwise a group could dodge the price with a rooming the model
-//!    lacks, and its pricing would bound nothing.
+//!    Before a group is priced, its options are extended at the prices
+//!    ([`super::priced_rooming`]): at each hotel and night, the rooming of least cost plus
+//!    room prices joins them, so its pricing is exact without a complete option search.
+//!    A room where a group with a budget could dodge the price with a rooming its
+//!    options lack is never priced ([`KnownOptions`]).
 //! 5. Stop when the LP and the bound meet, no new plan comes at the master's own prices,
 //!    or the time share runs out.
 //! 6. A greedy pass builds plans that fit together (the plans of step 1 stand when
@@ -38,6 +40,7 @@ use super::dive::dive;
 use super::joint::joint_lp;
 use super::master::{add_use, fill_cheapest, fits, solve_integer, solve_lp, use_of, Pool};
 use super::neighbourhood::{recombine_neighbourhoods, Batch, NEIGHBOURHOOD, WHOLE};
+use super::priced_rooming::extend_options;
 use super::pricing::{bound_group, fit_group, price_group, priced_value, Prices, PricingTerms};
 use super::recombine::recombination_prices;
 use super::resource::Resource;
@@ -110,17 +113,18 @@ fn seen_prices(reach: &BTreeMap<Resource, f64>, prices: &Prices) -> BTreeMap<Res
 /// How far the groups' rooming options are known, which decides what bounds the batch.
 #[derive(Clone, Debug, Default)]
 pub struct KnownOptions {
-    /// The rooms whose rooming options are known for every group that can compete for
-    /// them: only these may be priced.
-    pub priceable_rooms: HashSet<Resource>,
+    /// The rooms some group could avoid a price on with a rooming its options lack, even
+    /// once they are extended at the prices ([`super::priced_rooming`]: a group with a
+    /// budget, where its option search did not run to the end): these are never priced.
+    pub unpriceable_rooms: HashSet<Resource>,
     /// Every option search ran to the end: a relaxation of the joint model bounds the batch.
     pub complete: bool,
 }
 
-/// `prices` without the rooms outside `priceable_rooms`: a group's pricing bounds it only
+/// `prices` without the rooms of `unpriceable_rooms`: a group's pricing bounds it only
 /// when every rooming it could take at a priced room is among its options.
-fn exact_prices(mut prices: Prices, priceable_rooms: &HashSet<Resource>) -> Prices {
-    prices.retain(|r, _| !matches!(r, Resource::Room { .. }) || priceable_rooms.contains(r));
+fn exact_prices(mut prices: Prices, unpriceable_rooms: &HashSet<Resource>) -> Prices {
+    prices.retain(|r, _| !unpriceable_rooms.contains(r));
     prices
 }
 
@@ -133,7 +137,7 @@ pub(super) fn seconds_left(until: Instant) -> f64 {
 /// `starts[g]` its own optimum as choices, when it maps onto the model.
 pub fn decompose(
     terms: PricingTerms<'_>,
-    groups: &[GroupInput<'_>],
+    groups: &mut [GroupInput<'_>],
     own_bounds: &[f64],
     starts: &[Option<GroupChoice>],
     known: &KnownOptions,
@@ -141,7 +145,7 @@ pub fn decompose(
     report: Report<'_>,
 ) -> Decomposition {
     // Only rooms whose rooming options are all known may carry a price ([`exact_prices`]).
-    let exact = |prices: Prices| exact_prices(prices, &known.priceable_rooms);
+    let exact = |prices: Prices| exact_prices(prices, &known.unpriceable_rooms);
     let catalog = terms.catalog;
     let n = groups.len();
     let penalties: Vec<f64> = groups.iter().map(|g| g.unplanned_penalty).collect();
@@ -171,20 +175,14 @@ pub fn decompose(
     // runs in what is left of its share, if anything).
     let repair_until = Instant::now() + budget.until.saturating_duration_since(Instant::now()).mul_f64(0.85);
     repair(terms, groups, &reach, &mut pool, &mut first, Budget { until: repair_until, ..budget });
-    let batch = Batch {
-        terms,
-        groups,
-        reach: &reach,
-        own_bounds,
-        penalties: &penalties,
-        size: if n <= WHOLE { n } else { NEIGHBOURHOOD },
-    };
+    let size = if n <= WHOLE { n } else { NEIGHBOURHOOD };
     // Recombined before pricing when the whole batch fits one model; a larger batch
     // spends that time pricing (its neighbourhoods place more groups once the pool holds
     // the priced plans: measured at 300 groups).
     if n <= WHOLE {
         let left = budget.pricing_until.saturating_duration_since(Instant::now());
         let until = Instant::now() + left.mul_f64(EARLY_RECOMBINE_SHARE);
+        let batch = Batch { terms, groups, reach: &reach, own_bounds, penalties: &penalties, size };
         recombine_neighbourhoods(&batch, &mut pool, &mut first, until, budget.mip_gap);
     }
     // Then the prices that start the pricing ([`starting_prices`]).
@@ -217,8 +215,12 @@ pub fn decompose(
         }
         centre = exact(j.prices);
         smoothing = 1.0;
-        // A first bound at those prices from the groups' LP relaxations (fast).
-        for (g, p) in relaxed_round(terms, groups, &pool, &centre, budget.pricing_until) {
+        // A first bound at those prices from the groups' LP relaxations (fast), each group's
+        // options first extended at them.
+        let all: Vec<usize> = (0..n).collect();
+        let ready = extend_options(terms, groups, &centre, &all, budget.pricing_until);
+        let ready: Vec<usize> = all.into_iter().filter(|&g| ready[g]).collect();
+        for (g, p) in relaxed_round(terms, groups, &ready, &pool, &centre, budget.pricing_until) {
             let fresh = GroupBound { value: p.bound, prices: seen_prices(&reach[g], &centre), relaxed: true };
             if group_bound(&fresh, &centre, &reach[g]) >= group_bound(&bounds[g], &centre, &reach[g]) {
                 bounds[g] = fresh;
@@ -255,6 +257,11 @@ pub fn decompose(
         if to_price.is_empty() {
             break;
         }
+        // Each group's options extended at the prices first, so its pricing is exact; a
+        // group whose options could not be (no time, or HiGHS failed) is not priced.
+        let ready = extend_options(terms, groups, &prices, &to_price, budget.pricing_until);
+        let to_price: Vec<usize> = to_price.into_iter().zip(ready).filter(|p| p.1).map(|p| p.0).collect();
+        let groups: &[GroupInput<'_>] = groups;
         let priced: Vec<(usize, super::pricing::Priced)> = to_price
             .par_iter()
             .map(|&g| {
@@ -309,6 +316,8 @@ pub fn decompose(
             smoothing = SMOOTHING;
         }
     }
+    let groups: &[GroupInput<'_>] = groups;
+    let batch = Batch { terms, groups, reach: &reach, own_bounds, penalties: &penalties, size };
     let mut choice = greedy(catalog, &pool, &lp_values);
     // The plans that fit together before pricing (repaired and recombined) may still be
     // the best.
@@ -409,19 +418,20 @@ fn starting_prices(
 /// 12.39 M): at the full duals 12.51 M, at 0.6 12.60 M, at 0.3 12.63 M.
 pub const RECOMBINATION_PRICE_SCALE: f64 = 0.3;
 
-/// The groups' pricing bounds at `prices` from their LP relaxations ([`bound_group`]), in
-/// parallel, each from its pool column of least value at those prices; the groups it
+/// The pricing bounds of the groups `which` at `prices` from their LP relaxations
+/// ([`bound_group`]), in parallel, each from its pool column of least value at those prices; the groups it
 /// could not bound (no time, or HiGHS failed) are left out.
 fn relaxed_round(
     terms: PricingTerms<'_>,
     groups: &[GroupInput<'_>],
+    which: &[usize],
     pool: &Pool,
     prices: &Prices,
     until: Instant,
 ) -> Vec<(usize, super::pricing::Priced)> {
-    (0..groups.len())
-        .into_par_iter()
-        .filter_map(|g| {
+    which
+        .par_iter()
+        .filter_map(|&g| {
             let start = cheapest_at(pool, g, prices);
             let left = seconds_left(until);
             if left < 0.05 {

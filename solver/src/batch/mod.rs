@@ -19,6 +19,7 @@ pub mod joint;
 pub mod master;
 pub mod neighbourhood;
 pub mod options;
+pub mod priced_rooming;
 pub mod pricing;
 pub mod recombine;
 pub mod resource;
@@ -95,31 +96,30 @@ fn solo_size(p: &Prepared) -> usize {
     p.fleets.len().max(1) * p.routes.iter().map(Vec::len).sum::<usize>()
 }
 
-fn units(r: &crate::model::Rooming) -> u32 {
-    r.couples + r.males + r.females + r.singles + r.families.iter().map(|f| f.1).sum::<u32>()
-}
-
 /// A case of the rooming options search: (catalog hotel, night, the group's rooming list).
 type OptionKey = (usize, chrono::NaiveDate, String);
 
-/// The rooms the decomposition may price: each (hotel, room type, night) that some case
-/// of `branched` (per hotel, night and rooming list, the contested room types its option
-/// search branches on) branches on, when every case that branches on it is `exact` (its
-/// search ran to the end). A group priced on a room whose options are not all known
-/// could avoid the price with a rooming that is not among them, so its pricing would not
-/// bound it: the Lagrangian bound prices only these rooms (and every vehicle, meal and
-/// guide, which the options do not touch).
-fn priceable_rooms(branched: &[(OptionKey, Vec<usize>)], exact: &HashSet<OptionKey>) -> HashSet<resource::Resource> {
-    let room = |key: &OptionKey, t: usize| resource::Resource::Room { hotel: key.0, room: t, date: key.1 };
-    let inexact: HashSet<resource::Resource> = branched
+/// A group with a budget at one hotel and night: its option search's case, the room types
+/// sold there, and those the search branches on.
+type BudgetCase = (OptionKey, Vec<usize>, Vec<usize>);
+
+/// The rooms the decomposition must not price. A group without a budget has its options
+/// extended at the prices before it is priced ([`priced_rooming`]), which makes its
+/// pricing exact. A group with a budget is not extended (it could need a cheaper rooming
+/// that prices higher to stay within the budget), so its options must already hold every
+/// rooming it could take: at each of its hotels and nights, every room type sold is
+/// unpriceable unless the option search branched on it and ran to the end (`exact`).
+fn unpriceable_rooms(budget_cases: &[BudgetCase], exact: &HashSet<OptionKey>) -> HashSet<resource::Resource> {
+    budget_cases
         .iter()
-        .filter(|(key, _)| !exact.contains(key))
-        .flat_map(|(key, types)| types.iter().map(move |&t| room(key, t)))
-        .collect();
-    branched
-        .iter()
-        .flat_map(|(key, types)| types.iter().map(move |&t| room(key, t)))
-        .filter(|r| !inexact.contains(r))
+        .flat_map(|(key, sold, branched)| {
+            let known = |t: &usize| exact.contains(key) && branched.contains(t);
+            sold.iter().filter(move |t| !known(t)).map(move |&t| resource::Resource::Room {
+                hotel: key.0,
+                room: t,
+                date: key.1,
+            })
+        })
         .collect()
 }
 
@@ -172,7 +172,7 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
     let mut meal_demand: HashMap<MealKey, u32> = HashMap::new();
     for &g in &plannable {
         let p = prepared(g);
-        let u = units(&p.model.rooming);
+        let u = p.model.rooming.units();
         for night in 0..p.model.nights() {
             let date = p.model.days[night].date;
             for h in &p.model.hotels {
@@ -205,6 +205,7 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
     let mut complete = true;
     let complete_options = std::sync::atomic::AtomicBool::new(true);
     let mut cases: BTreeMap<OptionKey, (crate::model::Rooming, Vec<usize>)> = BTreeMap::new();
+    let mut budget_cases: Vec<BudgetCase> = Vec::new();
     for &g in &plannable {
         let p = prepared(g);
         for night in 0..p.model.nights() {
@@ -219,8 +220,12 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
                     .filter(|t| room_demand.get(&(ho.catalog, t.index, date)).is_some_and(|&d| d > t.allotment))
                     .map(|t| t.index)
                     .collect();
+                let key = (ho.catalog, date, format!("{:?}", p.model.rooming));
+                if p.model.budget_total.is_some() {
+                    let sold = terms_on(hotel, date).iter().map(|t| t.index).collect();
+                    budget_cases.push((key.clone(), sold, contested.clone()));
+                }
                 if !contested.is_empty() {
-                    let key = (ho.catalog, date, format!("{:?}", p.model.rooming));
                     cases.entry(key).or_insert_with(|| (p.model.rooming.clone(), contested));
                 }
             }
@@ -235,9 +240,6 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
         .collect();
     let mut cases: Vec<(OptionKey, (crate::model::Rooming, Vec<usize>))> = cases.into_iter().collect();
     cases.sort_by_key(|(k, _)| !used_alone.contains(&(job.catalog.hotels[k.0].id.clone(), k.1)));
-    // Every (hotel, room type, night) some case branches on: such a room may be priced
-    // in the decomposition only when every case at its hotel and night ran to the end.
-    let branched: Vec<(OptionKey, Vec<usize>)> = cases.iter().map(|(k, (_, c))| (k.clone(), c.clone())).collect();
     let options_until = started + std::time::Duration::from_secs_f64(ctx.time_limit_s * OPTIONS_SHARE);
     // Cases at one hotel for one rooming list, branching on the same types, whose nights
     // sell on the same terms (rates and allotments) have the same options: each such
@@ -280,10 +282,10 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
             option_table.insert(key, opts.clone());
         }
     }
-    let known = KnownOptions { priceable_rooms: priceable_rooms(&branched, &exact), complete };
+    let known = KnownOptions { unpriceable_rooms: unpriceable_rooms(&budget_cases, &exact), complete };
 
     let terms = PricingTerms { catalog: &job.catalog, contested: &contested_meals, costs: &job.change_costs };
-    let inputs: Vec<GroupInput<'_>> = plannable
+    let mut inputs: Vec<GroupInput<'_>> = plannable
         .par_iter()
         .map(|&g| {
             let p = prepared(g);
@@ -357,7 +359,7 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
     let dec = if inputs.is_empty() {
         Decomposition::default()
     } else {
-        decompose(terms, &inputs, &own_bounds, &starts, &known, budget, &on_round)
+        decompose(terms, &mut inputs, &own_bounds, &starts, &known, budget, &on_round)
     };
     let mut choices = dec.choices.clone();
     let mut objective = dec.objective;
@@ -647,23 +649,26 @@ pub fn changes(job: &BatchJob, cur: &crate::contract::Booked, plan: Option<&Plan
 
 #[cfg(test)]
 mod tests {
-    use super::{priceable_rooms, OptionKey};
+    use super::{unpriceable_rooms, BudgetCase, OptionKey};
     use crate::batch::resource::Resource;
     use chrono::NaiveDate;
     use std::collections::HashSet;
 
     #[test]
-    fn a_room_is_priceable_only_when_every_case_on_it_is_exact() {
+    fn a_budget_groups_room_is_priceable_only_where_its_search_branched_and_ran_to_the_end() {
         let night = NaiveDate::from_ymd_opt(2026, 7, 1).expect("a date");
         let case = |rooming: &str| -> OptionKey { (3, night, rooming.to_string()) };
-        // Two groups' roomings branch on room type 0 of hotel 3; only one also on type 1.
-        let branched = vec![(case("a"), vec![0, 1]), (case("b"), vec![0])];
+        // Hotel 3 sells room types 0, 1 and 2; group a's search branches on 0 and 1,
+        // group b's on 0 only.
+        let cases: Vec<BudgetCase> = vec![(case("a"), vec![0, 1, 2], vec![0, 1]), (case("b"), vec![0, 1, 2], vec![0])];
         let room = |t: usize| Resource::Room { hotel: 3, room: t, date: night };
         let both: HashSet<OptionKey> = [case("a"), case("b")].into();
-        assert_eq!(priceable_rooms(&branched, &both), [room(0), room(1)].into());
-        // Group b's search was cut short: type 0 is shared with it, type 1 is not.
+        // Type 2 is no case's branch; type 1 is not b's.
+        assert_eq!(unpriceable_rooms(&cases, &both), [room(1), room(2)].into());
+        // Group b's search was cut short: none of its types are known.
         let only_a: HashSet<OptionKey> = [case("a")].into();
-        assert_eq!(priceable_rooms(&branched, &only_a), [room(1)].into());
-        assert!(priceable_rooms(&branched, &HashSet::new()).is_empty());
+        assert_eq!(unpriceable_rooms(&cases, &only_a), [room(0), room(1), room(2)].into());
+        // Groups without a budget leave every room priceable.
+        assert!(unpriceable_rooms(&[], &HashSet::new()).is_empty());
     }
 }
