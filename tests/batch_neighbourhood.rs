@@ -132,10 +132,16 @@ fn reserved_rooms_are_kept(job: &PlanJob) -> Option<bool> {
     assert!(fits(&job.catalog, &pool, &[Some(j), Some(0)]), "the neighbourhood took rooms the other group holds");
     // The search over neighbourhoods of one group plans the first copy beside the second.
     let penalties = [1e9, 1e9];
-    let reach: Vec<BTreeMap<_, _>> = groups.iter().map(|g| g.reach(&job.catalog, &contested)).collect();
+    let footprint: Vec<BTreeMap<_, _>> = groups.iter().map(|g| g.footprint(&job.catalog, &contested)).collect();
     let own_bounds = [best.objective, best.objective];
-    let batch =
-        Batch { terms, groups: &groups, reach: &reach, own_bounds: &own_bounds, penalties: &penalties, size: 1 };
+    let batch = Batch {
+        terms,
+        groups: &groups,
+        footprint: &footprint,
+        own_bounds: &own_bounds,
+        penalties: &penalties,
+        size: 1,
+    };
     let mut choice = vec![None, Some(0)];
     let until = Instant::now() + Duration::from_secs(60);
     recombine_neighbourhoods(&batch, &mut pool, &mut choice, until, 0.0);

@@ -552,6 +552,18 @@ impl GroupInput<'_> {
     /// The most this group can use of each shared resource in any of its plans, whatever
     /// its options (the resources its pricing can be touched by).
     pub fn reach(&self, catalog: &Catalog, contested: &HashSet<MealKey>) -> BTreeMap<Resource, f64> {
+        self.most_use(catalog, contested, true)
+    }
+
+    /// The most this group uses of each shared resource in the plans its options and
+    /// route columns make now: [`GroupInput::reach`] without the roomings pricing may
+    /// add. Groups whose footprints do not overlap rarely collide.
+    pub fn footprint(&self, catalog: &Catalog, contested: &HashSet<MealKey>) -> BTreeMap<Resource, f64> {
+        self.most_use(catalog, contested, false)
+    }
+
+    /// [`GroupInput::reach`] (`any_rooming`) or [`GroupInput::footprint`].
+    fn most_use(&self, catalog: &Catalog, contested: &HashSet<MealKey>, any_rooming: bool) -> BTreeMap<Resource, f64> {
         let p = self.prepared;
         let model = &p.model;
         let mut most: BTreeMap<Resource, f64> = BTreeMap::new();
@@ -578,13 +590,14 @@ impl GroupInput<'_> {
                 }
             }
         }
-        // Any rooming, not only the options so far: pricing adds options ([`super::priced_rooming`]).
+        // With `any_rooming`, every room type sold, not only the options' (pricing adds
+        // options: [`super::priced_rooming`]).
         let units = model.rooming.units();
         for (n, night) in self.options.iter().enumerate() {
             let date = model.days[n].date;
             for (h, os) in night.iter().enumerate().filter(|(_, os)| !os.is_empty()) {
                 let hotel = model.hotels[h].catalog;
-                for t in terms_on(&catalog.hotels[hotel], date) {
+                for t in terms_on(&catalog.hotels[hotel], date).iter().filter(|_| any_rooming) {
                     add(Resource::Room { hotel, room: t.index, date }, t.allotment.min(units) as f64);
                 }
                 for o in os.iter() {

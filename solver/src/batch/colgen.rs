@@ -38,9 +38,9 @@
 use super::block::{GroupChoice, GroupInput};
 use super::dive::dive;
 use super::joint::joint_lp;
-use super::master::{add_use, fill_cheapest, fits, solve_integer, solve_lp, use_of, Pool};
+use super::master::{add_use, fill_cheapest, fits, solve_integer, solve_lp, take_use, use_of, Pool};
 use super::neighbourhood::{recombine_neighbourhoods, Batch, NEIGHBOURHOOD, WHOLE};
-use super::priced_rooming::extend_options;
+use super::priced_rooming::{extend_options, extend_within};
 use super::pricing::{bound_group, fit_group, price_group, priced_value, Prices, PricingTerms};
 use super::recombine::recombination_prices;
 use super::resource::Resource;
@@ -150,6 +150,14 @@ pub fn decompose(
     let n = groups.len();
     let penalties: Vec<f64> = groups.iter().map(|g| g.unplanned_penalty).collect();
     let reach: Vec<BTreeMap<Resource, f64>> = groups.par_iter().map(|g| g.reach(catalog, terms.contested)).collect();
+    // The waves of the repair and of the local search: groups whose footprints do not
+    // overlap (their reach would make the waves small: every room type at every hotel).
+    let footprint: Vec<BTreeMap<Resource, f64>> =
+        groups.par_iter().map(|g| g.footprint(catalog, terms.contested)).collect();
+    // Roomings fitted to what is left only up to [`WHOLE`] groups: at 300 groups they put
+    // groups into the last rooms of crowded hotels, where they blocked the groups after
+    // them (22 left out after the repair, against 17-18 without).
+    let spread = Spread { reach: &reach, footprint: &footprint, fitting: n <= WHOLE };
     let mut pool = Pool::new(n);
     for (g, s) in starts.iter().enumerate() {
         if let Some(c) = s {
@@ -174,7 +182,7 @@ pub fn decompose(
     // Feasibility first: the repair may take most of the time (column generation then
     // runs in what is left of its share, if anything).
     let repair_until = Instant::now() + budget.until.saturating_duration_since(Instant::now()).mul_f64(0.85);
-    repair(terms, groups, &reach, &mut pool, &mut first, Budget { until: repair_until, ..budget });
+    repair(terms, groups, spread, &mut pool, &mut first, Budget { until: repair_until, ..budget });
     let size = if n <= WHOLE { n } else { NEIGHBOURHOOD };
     // Recombined before pricing when the whole batch fits one model; a larger batch
     // spends that time pricing (its neighbourhoods place more groups once the pool holds
@@ -182,7 +190,7 @@ pub fn decompose(
     if n <= WHOLE {
         let left = budget.pricing_until.saturating_duration_since(Instant::now());
         let until = Instant::now() + left.mul_f64(EARLY_RECOMBINE_SHARE);
-        let batch = Batch { terms, groups, reach: &reach, own_bounds, penalties: &penalties, size };
+        let batch = Batch { terms, groups, footprint: &footprint, own_bounds, penalties: &penalties, size };
         recombine_neighbourhoods(&batch, &mut pool, &mut first, until, budget.mip_gap);
     }
     // Then the prices that start the pricing ([`starting_prices`]).
@@ -316,8 +324,6 @@ pub fn decompose(
             smoothing = SMOOTHING;
         }
     }
-    let groups: &[GroupInput<'_>] = groups;
-    let batch = Batch { terms, groups, reach: &reach, own_bounds, penalties: &penalties, size };
     let mut choice = greedy(catalog, &pool, &lp_values);
     // The plans that fit together before pricing (repaired and recombined) may still be
     // the best.
@@ -326,7 +332,7 @@ pub fn decompose(
     }
     // LP-guided diving, from the pool priced so far, for a start that may beat the greedy one.
     let dive_until = Instant::now() + budget.until.saturating_duration_since(Instant::now()).mul_f64(DIVE_SHARE);
-    if let Some(d) = dive(terms, groups, &reach, &mut pool, &penalties, Budget { until: dive_until, ..budget }) {
+    if let Some(d) = dive(terms, groups, spread, &mut pool, &penalties, Budget { until: dive_until, ..budget }) {
         let better = objective_of_pool(&pool, &penalties, &d) < objective_of_pool(&pool, &penalties, &choice) - 1e-9;
         if better && capacities_hold(catalog, &pool, &d) {
             choice = d;
@@ -349,6 +355,7 @@ pub fn decompose(
     }
     // Recombination: the joint MILP over the pool's routes, hotels free, neighbourhood by
     // neighbourhood (half of what is left: the local search takes the rest).
+    let batch = Batch { terms, groups: &*groups, footprint: &footprint, own_bounds, penalties: &penalties, size };
     let left = seconds_left(budget.until);
     let before = objective_of_pool(&pool, &penalties, &choice);
     if left > 1.0 && before - best_bound > budget.mip_gap * before.abs() {
@@ -356,9 +363,9 @@ pub fn decompose(
         recombine_neighbourhoods(&batch, &mut pool, &mut choice, until, budget.mip_gap);
     }
     if choice.iter().any(Option::is_none) {
-        repair(terms, groups, &reach, &mut pool, &mut choice, budget);
+        repair(terms, groups, spread, &mut pool, &mut choice, budget);
     }
-    improve(terms, groups, &reach, own_bounds, &mut pool, &mut choice, budget);
+    improve(terms, groups, spread, own_bounds, &mut pool, &mut choice, budget);
     let objective = objective_of_pool(&pool, &penalties, &choice);
     let choices = choice.iter().enumerate().map(|(g, c)| c.map(|j| pool.columns[g][j].choice.clone())).collect();
     Decomposition { choices, objective, bound: best_bound.min(objective), rounds, columns: pool.len() as u64, failure }
@@ -519,15 +526,31 @@ fn greedy(catalog: &crate::contract::Catalog, pool: &Pool, lp_values: &[Vec<f64>
     choice
 }
 
-/// Each group left unplanned re-priced within what the others leave of the inventory,
+/// What each group can use ([`GroupInput::reach`]: the residual capacities it is priced
+/// within), what it uses now ([`GroupInput::footprint`]: the waves of groups priced side
+/// by side), and whether the groups placed within what the others leave get roomings
+/// that fit.
+#[derive(Clone, Copy)]
+pub struct Spread<'a> {
+    /// Per group, [`GroupInput::reach`].
+    pub reach: &'a [BTreeMap<Resource, f64>],
+    /// Per group, [`GroupInput::footprint`].
+    pub footprint: &'a [BTreeMap<Resource, f64>],
+    /// Whether a group placed within what the others leave first gets roomings that fit
+    /// it ([`extend_within`]).
+    pub fitting: bool,
+}
+
+/// Each group left unplanned re-priced within what the others leave of the inventory
+/// (its options first extended with roomings that fit what is left, [`extend_within`]),
 /// while time lasts; a plan found joins the pool and the choice. In waves: the groups
 /// still out whose shared resources do not overlap ([`independent`]) are priced in
-/// parallel against the same residual, so their plans fit together; a group that finds
-/// nothing is not tried again.
+/// parallel against the same residual; a plan that no longer fits what the wave's earlier
+/// groups took waits for the next wave, and a group that finds nothing is not tried again.
 fn repair(
     terms: PricingTerms<'_>,
-    groups: &[GroupInput<'_>],
-    reach: &[BTreeMap<Resource, f64>],
+    groups: &mut [GroupInput<'_>],
+    spread: Spread<'_>,
     pool: &mut Pool,
     choice: &mut [Option<usize>],
     budget: Budget,
@@ -539,21 +562,34 @@ fn repair(
         if waiting.is_empty() || seconds_left(budget.until) < 0.2 {
             return;
         }
-        let out = independent(&waiting, reach);
+        let out = independent(&waiting, spread.footprint);
         let now = use_of(pool, choice);
+        // Roomings that fit what is left, where the group's options do not.
+        let residuals: Vec<HashMap<Resource, f64>> =
+            out.iter().map(|&g| residual(catalog, &spread.reach[g], &now, None)).collect();
+        if spread.fitting {
+            extend_within(terms, groups, &out, &residuals);
+        }
+        let groups: &[GroupInput<'_>] = groups;
         let priced: Vec<(usize, Option<super::block::PlanColumn>)> = out
             .par_iter()
-            .map(|&g| {
+            .zip(&residuals)
+            .map(|(&g, residual)| {
                 // A repair needs a plan that fits, not a proof: a loose gap stops it early.
                 let Some(settings) = wave_settings(budget.until, budget.mip_gap.max(REPAIR_GAP)) else {
                     return (g, None);
                 };
-                (g, fit_group(terms, &groups[g], &residual(catalog, &reach[g], &now, None), settings))
+                (g, fit_group(terms, &groups[g], residual, settings))
             })
             .collect();
         let mut used = now;
         for (g, c) in priced {
-            let Some(c) = c else { continue };
+            // A group of the wave that found nothing within what the others leave (or ran
+            // out of time) is not tried again.
+            let Some(c) = c else {
+                failed.insert(g);
+                continue;
+            };
             if fits(catalog, &used, &c) {
                 add_use(&mut used, &c);
                 choice[g] = Some(pool.add(g, c));
@@ -561,22 +597,20 @@ fn repair(
                 pool.add(g, c);
             }
         }
-        // A group of the wave left out found nothing within what the others leave (or ran
-        // out of time): it is not tried again.
-        failed.extend(out.iter().filter(|&&g| choice[g].is_none()));
     }
 }
 
 /// Local search on `choice` while time lasts: each group re-planned at its best within
 /// what the others leave of the inventory (its pricing at zero prices within the residual
 /// capacities, from its current plan), a better plan replacing the current one. In waves
-/// of groups that share no resource ([`independent`]), so the new plans fit together; the
-/// groups furthest above their own optimum (the unplanned first) lead. Each replacement
-/// lowers the objective and keeps every capacity; a pass that improves nothing ends it.
+/// of groups whose footprints do not overlap ([`independent`]); a new plan that no longer
+/// fits what the wave's earlier groups took is not taken. The groups furthest above their
+/// own optimum (the unplanned first) lead. Each replacement lowers the objective and keeps
+/// every capacity; a pass that improves nothing ends it.
 fn improve(
     terms: PricingTerms<'_>,
     groups: &[GroupInput<'_>],
-    reach: &[BTreeMap<Resource, f64>],
+    spread: Spread<'_>,
     own_bounds: &[f64],
     pool: &mut Pool,
     choice: &mut [Option<usize>],
@@ -593,7 +627,7 @@ fn improve(
             if seconds_left(budget.until) < 0.2 {
                 return;
             }
-            let wave = independent(&order, reach);
+            let wave = independent(&order, spread.footprint);
             order.retain(|g| !wave.contains(g));
             let now = use_of(pool, choice);
             let found: Vec<(usize, Option<super::block::PlanColumn>)> = wave
@@ -601,17 +635,27 @@ fn improve(
                 .map(|&g| {
                     let Some(settings) = wave_settings(budget.until, budget.mip_gap) else { return (g, None) };
                     let own = choice[g].map(|j| &pool.columns[g][j]);
-                    let residual = residual(catalog, &reach[g], &now, own);
+                    let residual = residual(catalog, &spread.reach[g], &now, own);
                     let start = own.map(|c| &c.choice);
                     (g, price_group(terms, &groups[g], &Prices::new(), Some(&residual), start, settings).column)
                 })
                 .collect();
+            let mut used = now;
             for (g, c) in found {
                 let Some(c) = c else { continue };
-                if cost(pool, choice, g).is_none_or(|now| c.cost < now - 1e-6) {
+                let better = cost(pool, choice, g).is_none_or(|now| c.cost < now - 1e-6);
+                let own = choice[g].map(|j| pool.columns[g][j].clone());
+                if let Some(own) = &own {
+                    take_use(&mut used, own);
+                }
+                if better && fits(catalog, &used, &c) {
+                    add_use(&mut used, &c);
                     choice[g] = Some(pool.add(g, c));
                     improved += 1;
                 } else {
+                    if let Some(own) = &own {
+                        add_use(&mut used, own);
+                    }
                     pool.add(g, c);
                 }
             }
@@ -651,14 +695,14 @@ pub(super) fn residual(
         .collect()
 }
 
-/// Groups of `waiting` (in order) whose shared resources no earlier one of them uses:
-/// priced in parallel against one residual, their plans cannot collide.
-fn independent(waiting: &[usize], reach: &[BTreeMap<Resource, f64>]) -> Vec<usize> {
+/// Groups of `waiting` (in order) whose shared resources (`uses`) no earlier one of them
+/// uses: priced in parallel against one residual, their plans rarely collide.
+fn independent(waiting: &[usize], uses: &[BTreeMap<Resource, f64>]) -> Vec<usize> {
     let mut taken: HashSet<&Resource> = HashSet::new();
     let mut out = Vec::new();
     for &g in waiting {
-        if reach[g].keys().all(|r| !taken.contains(r)) {
-            taken.extend(reach[g].keys());
+        if uses[g].keys().all(|r| !taken.contains(r)) {
+            taken.extend(uses[g].keys());
             out.push(g);
         }
     }

@@ -6,7 +6,9 @@
 //! 1. every open group the LP plans with one column at 1 is held to it (those columns fit
 //!    beside the held ones: the LP's solution keeps the capacities and no use is negative);
 //! 2. otherwise each open group the LP leaves partly unplanned is priced at the LP's
-//!    prices within what the held groups leave ([`price_group`]), once per step count,
+//!    prices within what the held groups leave ([`price_group`]), its options first
+//!    extended with roomings that fit there ([`extend_within`], when the batch allows),
+//!    once per step count,
 //!    and its new column joins the pool;
 //! 3. otherwise the open columns with the largest LP values that fit are held
 //!    ([`HOLD_SHARE`] of the open groups at most);
@@ -16,13 +18,14 @@
 //! scarce inventory is handed out, so a group with few ways to travel keeps them.
 
 use super::block::GroupInput;
-use super::colgen::{residual, seconds_left, wave_settings, Budget, REPAIR_GAP};
+use super::colgen::{residual, seconds_left, wave_settings, Budget, Spread, REPAIR_GAP};
 use super::master::{add_use, fill_cheapest, fits, solve_lp, use_of, Hold, Pool};
+use super::priced_rooming::extend_within;
 use super::pricing::{price_group, PricingTerms};
 use super::resource::Resource;
 use crate::milp::highs::MilpSettings;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Most of the open groups held in one step of rule 3 (at least one).
 pub const HOLD_SHARE: f64 = 0.1;
@@ -33,8 +36,8 @@ pub const HOLD_SHARE: f64 = 0.1;
 /// the master LP could not be solved. New columns join `pool`.
 pub fn dive(
     terms: PricingTerms<'_>,
-    groups: &[GroupInput<'_>],
-    reach: &[BTreeMap<Resource, f64>],
+    groups: &mut [GroupInput<'_>],
+    spread: Spread<'_>,
     pool: &mut Pool,
     penalties: &[f64],
     budget: Budget,
@@ -71,14 +74,21 @@ pub fn dive(
         let short: Vec<usize> =
             open.iter().copied().filter(|&g| lp.unplanned[g] > 1e-6 && priced_at[g] != Some(count)).collect();
         if !short.is_empty() {
+            // Each within what the held groups leave, with roomings that fit it.
+            let left: Vec<HashMap<Resource, f64>> =
+                short.iter().map(|&g| residual(catalog, &spread.reach[g], &used, None)).collect();
+            if spread.fitting {
+                extend_within(terms, groups, &short, &left);
+            }
+            let groups: &[GroupInput<'_>] = groups;
             let found: Vec<(usize, Option<super::block::PlanColumn>)> = short
                 .par_iter()
-                .map(|&g| {
+                .zip(&left)
+                .map(|(&g, left)| {
                     let Some(settings) = wave_settings(budget.until, budget.mip_gap.max(REPAIR_GAP)) else {
                         return (g, None);
                     };
-                    let left = residual(catalog, &reach[g], &used, None);
-                    (g, price_group(terms, &groups[g], &lp.prices, Some(&left), None, settings).column)
+                    (g, price_group(terms, &groups[g], &lp.prices, Some(left), None, settings).column)
                 })
                 .collect();
             let before = pool.len();

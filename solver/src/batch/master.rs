@@ -227,6 +227,13 @@ pub fn add_use(used: &mut HashMap<Resource, f64>, c: &PlanColumn) {
     }
 }
 
+/// Takes column `c`'s use of each resource out of `used` (undoes [`add_use`]).
+pub fn take_use(used: &mut HashMap<Resource, f64>, c: &PlanColumn) {
+    for (r, n) in &c.usage {
+        *used.entry(r.clone()).or_default() -= n;
+    }
+}
+
 /// Gives each of `groups` (unplanned in `choice`) its cheapest column that fits beside
 /// the others, in turn; a group none of whose columns fits stays unplanned.
 pub fn fill_cheapest(catalog: &Catalog, pool: &Pool, choice: &mut [Option<usize>], groups: &[usize]) {

@@ -39,8 +39,9 @@ pub struct Batch<'a, 'g> {
     pub terms: PricingTerms<'a>,
     /// The groups.
     pub groups: &'a [GroupInput<'g>],
-    /// Per group, the shared resources it can use ([`GroupInput::reach`]).
-    pub reach: &'a [BTreeMap<Resource, f64>],
+    /// Per group, the shared resources its options and routes use now
+    /// ([`GroupInput::footprint`]): whom a group competes with.
+    pub footprint: &'a [BTreeMap<Resource, f64>],
     /// Per group, a lower bound of its objective alone.
     pub own_bounds: &'a [f64],
     /// Per group, the objective charged when it is left unplanned.
@@ -109,8 +110,8 @@ pub fn recombine_neighbourhoods(
 }
 
 /// The seed and the `batch.size - 1` groups that compete most with it: by what
-/// they hold of the full resources the seed can use (ten times), then of the others it
-/// can use; every group when the batch is no larger than a neighbourhood.
+/// they hold of the full resources the seed's footprint holds (ten times), then of the
+/// others there; every group when the batch is no larger than a neighbourhood.
 fn neighbourhood(batch: &Batch<'_, '_>, pool: &Pool, choice: &[Option<usize>], seed: usize) -> Vec<usize> {
     let n = batch.groups.len();
     if n <= batch.size {
@@ -119,7 +120,7 @@ fn neighbourhood(batch: &Batch<'_, '_>, pool: &Pool, choice: &[Option<usize>], s
     let catalog = batch.terms.catalog;
     let used = use_of(pool, choice);
     let full = |r: &Resource| r.capacity(catalog).is_some_and(|cap| used.get(r).copied().unwrap_or(0.0) >= cap - 0.5);
-    let wanted = &batch.reach[seed];
+    let wanted = &batch.footprint[seed];
     let score = |g: usize| -> f64 {
         choice[g].map_or(0.0, |j| {
             pool.columns[g][j]

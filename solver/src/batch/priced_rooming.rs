@@ -1,5 +1,6 @@
-//! Rooming at room prices: what makes a group's pricing exact at any room prices, with
-//! or without a complete option search ([`super::options`]).
+//! Roomings added to a group's options as the decomposition goes: at room prices, what
+//! makes a group's pricing exact at any room prices, with or without a complete option
+//! search ([`super::options`]); and within what the other groups leave, for the repair.
 //!
 //! A group's rooming at one hotel on one night touches nothing else of its plan but its
 //! budget: the routes, the hotel changes and the other nights do not depend on which rooms
@@ -14,13 +15,22 @@
 //!
 //! A group with a budget might need a rooming of lower cost but higher price to stay
 //! within it, so its rooms are priced only where its option search ran to the end.
+//!
+//! The repair and the diving do the same within what the other groups leave
+//! ([`fitting_roomings`]), in batches of up to [`super::neighbourhood::WHOLE`] groups:
+//! where a room type is full, a group whose options all take it gets the cheapest rooming
+//! that fits, rather than losing the hotel. (In larger batches the groups so placed took
+//! the last rooms of crowded hotels and blocked the groups after them.)
 
 use super::block::{booked_by_type, GroupInput, Options};
 use super::colgen::seconds_left;
+use super::options::rooms_by_type;
 use super::pricing::{Prices, PricingTerms};
 use super::resource::Resource;
-use crate::rooming::{best_rooming_charged, terms_on, Charges, NightRooming};
+use crate::contract::{Allotment, Date};
+use crate::rooming::{best_rooming_charged, terms_on, Charges, NightRooming, RoomingFailure};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::time::Instant;
 
 /// A rooming a group's options lack: (night, hotel option, rooming).
@@ -54,12 +64,7 @@ pub fn missing_roomings(terms: PricingTerms<'_>, g: &GroupInput<'_>, prices: &Pr
                     prices.get(&r).filter(|&&pi| pi > 0.0).map(|&pi| (t.index, pi))
                 })
                 .collect();
-            let keep: Vec<(usize, u32)> = g
-                .current
-                .filter(|_| terms.costs.hotel_room_night > 0.0)
-                .and_then(|cur| cur.nights.iter().find(|b| b.date.0 == date && b.hotel == hotel.id))
-                .map(|b| booked_by_type(terms.catalog, hc, b))
-                .unwrap_or_default();
+            let keep = booked_at(terms, g, hc, date);
             if per_room.is_empty() && keep.is_empty() {
                 // The first option is the cheapest rooming: the best with nothing charged.
                 continue;
@@ -116,4 +121,78 @@ pub fn extend_options(
             None => false,
         })
         .collect()
+}
+
+/// Per night and hotel option of group `g` where none of its options fits the rooms
+/// `residual` leaves, the rooming of least cost plus change cost within them, when there
+/// is one: so that a group the repair places within what the others leave is not kept
+/// out of a hotel only because its options all take a room type that is full there.
+/// `None` when a rooming MILP failed.
+pub fn fitting_roomings(
+    terms: PricingTerms<'_>,
+    g: &GroupInput<'_>,
+    residual: &HashMap<Resource, f64>,
+) -> Option<Vec<NewOption>> {
+    let model = &g.prepared.model;
+    let mut out = Vec::new();
+    for (n, night) in g.options.iter().enumerate() {
+        let date = model.days[n].date;
+        for (h, options) in night.iter().enumerate() {
+            if options.is_empty() {
+                continue;
+            }
+            let hc = model.hotels[h].catalog;
+            let hotel = &terms.catalog.hotels[hc];
+            let left =
+                |room: usize| residual.get(&Resource::Room { hotel: hc, room, date }).map(|&r| r.max(0.0) as u32);
+            let fits = |o: &NightRooming| rooms_by_type(o).iter().all(|&(room, k)| left(room).is_none_or(|l| k <= l));
+            if options.iter().any(fits) {
+                continue;
+            }
+            let mut capped = hotel.clone();
+            for t in terms_on(hotel, date) {
+                if let Some(l) = left(t.index) {
+                    capped.rooms[t.index].allotment =
+                        vec![Allotment { from: Date(date), to: Date(date), rooms: l.min(t.allotment) }];
+                }
+            }
+            let keep = booked_at(terms, g, hc, date);
+            let charges = Charges { keep: &keep, per_room_night: terms.costs.hotel_room_night, per_room: &[] };
+            match best_rooming_charged(&capped, date, &model.rooming, charges) {
+                Ok(mut r) => {
+                    r.terms = terms_on(hotel, date);
+                    out.push((n, h, r));
+                }
+                Err(RoomingFailure::NotEnoughRooms | RoomingFailure::NothingSold) => {}
+                Err(RoomingFailure::Solver(_)) => return None,
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Extends the options of each group `which[i]` within `residuals[i]` ([`fitting_roomings`]),
+/// in parallel.
+pub fn extend_within(
+    terms: PricingTerms<'_>,
+    groups: &mut [GroupInput<'_>],
+    which: &[usize],
+    residuals: &[HashMap<Resource, f64>],
+) {
+    let found: Vec<Option<Vec<NewOption>>> =
+        which.par_iter().zip(residuals).map(|(&g, res)| fitting_roomings(terms, &groups[g], res)).collect();
+    for (&g, new) in which.iter().zip(found) {
+        add_options(&mut groups[g], new.unwrap_or_default());
+    }
+}
+
+/// The rooms (room index, count) group `g` has booked at catalog hotel `hc` on the night
+/// of `date`, when changing them costs something.
+fn booked_at(terms: PricingTerms<'_>, g: &GroupInput<'_>, hc: usize, date: chrono::NaiveDate) -> Vec<(usize, u32)> {
+    let hotel = &terms.catalog.hotels[hc];
+    g.current
+        .filter(|_| terms.costs.hotel_room_night > 0.0)
+        .and_then(|cur| cur.nights.iter().find(|b| b.date.0 == date && b.hotel == hotel.id))
+        .map(|b| booked_by_type(terms.catalog, hc, b))
+        .unwrap_or_default()
 }
