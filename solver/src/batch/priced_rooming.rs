@@ -49,31 +49,24 @@ pub fn priced_exactly(g: &GroupInput<'_>) -> bool {
 pub fn missing_roomings(terms: PricingTerms<'_>, g: &GroupInput<'_>, prices: &Prices) -> Option<Vec<NewOption>> {
     let model = &g.prepared.model;
     let mut out = Vec::new();
-    for (n, night) in g.options.iter().enumerate() {
-        let date = model.days[n].date;
-        for (h, options) in night.iter().enumerate() {
-            if options.is_empty() {
-                continue;
-            }
-            let hc = model.hotels[h].catalog;
-            let hotel = &terms.catalog.hotels[hc];
-            let per_room: Vec<(usize, f64)> = terms_on(hotel, date)
-                .iter()
-                .filter_map(|t| {
-                    let r = Resource::Room { hotel: hc, room: t.index, date };
-                    prices.get(&r).filter(|&&pi| pi > 0.0).map(|&pi| (t.index, pi))
-                })
-                .collect();
-            let keep = booked_at(terms, g, hc, date);
-            if per_room.is_empty() && keep.is_empty() {
-                // The first option is the cheapest rooming: the best with nothing charged.
-                continue;
-            }
-            let charges = Charges { keep: &keep, per_room_night: terms.costs.hotel_room_night, per_room: &per_room };
-            let best = best_rooming_charged(hotel, date, &model.rooming, charges).ok()?;
-            if !options.iter().any(|o| o.takes == best.takes) {
-                out.push((n, h, best));
-            }
+    for HotelNight { night: n, hotel: h, options, catalog: hc, date } in hotel_nights(g) {
+        let hotel = &terms.catalog.hotels[hc];
+        let per_room: Vec<(usize, f64)> = terms_on(hotel, date)
+            .iter()
+            .filter_map(|t| {
+                let r = Resource::Room { hotel: hc, room: t.index, date };
+                prices.get(&r).filter(|&&pi| pi > 0.0).map(|&pi| (t.index, pi))
+            })
+            .collect();
+        let keep = booked_at(terms, g, hc, date);
+        if per_room.is_empty() && keep.is_empty() {
+            // The first option is the cheapest rooming: the best with nothing charged.
+            continue;
+        }
+        let charges = Charges { keep: &keep, per_room_night: terms.costs.hotel_room_night, per_room: &per_room };
+        let best = best_rooming_charged(hotel, date, &model.rooming, charges).ok()?;
+        if !options.iter().any(|o| o.takes == best.takes) {
+            out.push((n, h, best));
         }
     }
     Some(out)
@@ -135,37 +128,29 @@ pub fn fitting_roomings(
 ) -> Option<Vec<NewOption>> {
     let model = &g.prepared.model;
     let mut out = Vec::new();
-    for (n, night) in g.options.iter().enumerate() {
-        let date = model.days[n].date;
-        for (h, options) in night.iter().enumerate() {
-            if options.is_empty() {
-                continue;
+    for HotelNight { night: n, hotel: h, options, catalog: hc, date } in hotel_nights(g) {
+        let hotel = &terms.catalog.hotels[hc];
+        let left = |room: usize| residual.get(&Resource::Room { hotel: hc, room, date }).map(|&r| r.max(0.0) as u32);
+        let fits = |o: &NightRooming| rooms_by_type(o).iter().all(|&(room, k)| left(room).is_none_or(|l| k <= l));
+        if options.iter().any(fits) {
+            continue;
+        }
+        let mut capped = hotel.clone();
+        for t in terms_on(hotel, date) {
+            if let Some(l) = left(t.index) {
+                capped.rooms[t.index].allotment =
+                    vec![Allotment { from: Date(date), to: Date(date), rooms: l.min(t.allotment) }];
             }
-            let hc = model.hotels[h].catalog;
-            let hotel = &terms.catalog.hotels[hc];
-            let left =
-                |room: usize| residual.get(&Resource::Room { hotel: hc, room, date }).map(|&r| r.max(0.0) as u32);
-            let fits = |o: &NightRooming| rooms_by_type(o).iter().all(|&(room, k)| left(room).is_none_or(|l| k <= l));
-            if options.iter().any(fits) {
-                continue;
+        }
+        let keep = booked_at(terms, g, hc, date);
+        let charges = Charges { keep: &keep, per_room_night: terms.costs.hotel_room_night, per_room: &[] };
+        match best_rooming_charged(&capped, date, &model.rooming, charges) {
+            Ok(mut r) => {
+                r.terms = terms_on(hotel, date);
+                out.push((n, h, r));
             }
-            let mut capped = hotel.clone();
-            for t in terms_on(hotel, date) {
-                if let Some(l) = left(t.index) {
-                    capped.rooms[t.index].allotment =
-                        vec![Allotment { from: Date(date), to: Date(date), rooms: l.min(t.allotment) }];
-                }
-            }
-            let keep = booked_at(terms, g, hc, date);
-            let charges = Charges { keep: &keep, per_room_night: terms.costs.hotel_room_night, per_room: &[] };
-            match best_rooming_charged(&capped, date, &model.rooming, charges) {
-                Ok(mut r) => {
-                    r.terms = terms_on(hotel, date);
-                    out.push((n, h, r));
-                }
-                Err(RoomingFailure::NotEnoughRooms | RoomingFailure::NothingSold) => {}
-                Err(RoomingFailure::Solver(_)) => return None,
-            }
+            Err(RoomingFailure::NotEnoughRooms | RoomingFailure::NothingSold) => {}
+            Err(RoomingFailure::Solver(_)) => return None,
         }
     }
     Some(out)
@@ -195,4 +180,32 @@ fn booked_at(terms: PricingTerms<'_>, g: &GroupInput<'_>, hc: usize, date: chron
         .and_then(|cur| cur.nights.iter().find(|b| b.date.0 == date && b.hotel == hotel.id))
         .map(|b| booked_by_type(terms.catalog, hc, b))
         .unwrap_or_default()
+}
+
+/// One hotel option of a group on one night it can sleep there.
+struct HotelNight<'a> {
+    /// The night (index into the group's days).
+    night: usize,
+    /// The hotel option (index into the group's model hotels).
+    hotel: usize,
+    /// The group's rooming options there.
+    options: &'a Options,
+    /// The catalog hotel.
+    catalog: usize,
+    /// The night's date.
+    date: chrono::NaiveDate,
+}
+
+/// Every night and hotel option of group `g` with a rooming.
+fn hotel_nights<'a>(g: &'a GroupInput<'_>) -> impl Iterator<Item = HotelNight<'a>> + 'a {
+    let model = &g.prepared.model;
+    g.options.iter().enumerate().flat_map(move |(night, hotels)| {
+        hotels.iter().enumerate().filter(|(_, options)| !options.is_empty()).map(move |(hotel, options)| HotelNight {
+            night,
+            hotel,
+            options,
+            catalog: model.hotels[hotel].catalog,
+            date: model.days[night].date,
+        })
+    })
 }
