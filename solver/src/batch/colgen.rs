@@ -144,7 +144,7 @@ pub fn decompose(
     budget: Budget,
     report: Report<'_>,
 ) -> Decomposition {
-    // Only rooms whose rooming options are all known may carry a price ([`exact_prices`]).
+    // No room a group could dodge carries a price ([`exact_prices`]).
     let exact = |prices: Prices| exact_prices(prices, &known.unpriceable_rooms);
     let catalog = terms.catalog;
     let n = groups.len();
@@ -433,8 +433,8 @@ fn starting_prices(
 pub const RECOMBINATION_PRICE_SCALE: f64 = 0.3;
 
 /// The pricing bounds of the groups `which` at `prices` from their LP relaxations
-/// ([`bound_group`]), in parallel, each from its pool column of least value at those prices; the groups it
-/// could not bound (no time, or HiGHS failed) are left out.
+/// ([`bound_group`]), in parallel, each from its pool column of least value at those
+/// prices; the groups it could not bound (no time, or HiGHS failed) are left out.
 fn relaxed_round(
     terms: PricingTerms<'_>,
     groups: &[GroupInput<'_>],
@@ -661,17 +661,16 @@ fn improve(
             for (g, c) in found {
                 let Some(c) = c else { continue };
                 let better = cost(pool, choice, g).is_none_or(|now| c.cost < now - 1e-6);
-                let own = choice[g].map(|j| pool.columns[g][j].clone());
-                if let Some(own) = &own {
-                    take_use(&mut used, own);
+                if let Some(j) = choice[g] {
+                    take_use(&mut used, &pool.columns[g][j]);
                 }
                 if better && fits(catalog, &used, &c) {
                     add_use(&mut used, &c);
                     choice[g] = Some(pool.add(g, c));
                     improved += 1;
                 } else {
-                    if let Some(own) = &own {
-                        add_use(&mut used, own);
+                    if let Some(j) = choice[g] {
+                        add_use(&mut used, &pool.columns[g][j]);
                     }
                     pool.add(g, c);
                 }

@@ -8,8 +8,7 @@
 //! 2. otherwise each open group the LP leaves partly unplanned is priced at the LP's
 //!    prices within what the held groups leave ([`price_group`]), its options first
 //!    extended with roomings that fit there ([`extend_within`], when the batch allows),
-//!    once per step count,
-//!    and its new column joins the pool;
+//!    once per step count, and its new column joins the pool;
 //! 3. otherwise the open columns with the largest LP values that fit are held
 //!    ([`HOLD_SHARE`] of the open groups at most);
 //! 4. and when none fits, the open group the LP leaves most unplanned is held out.

@@ -221,7 +221,7 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
                     .map(|t| t.index)
                     .collect();
                 let key = (ho.catalog, date, format!("{:?}", p.model.rooming));
-                if p.model.budget_total.is_some() {
+                if !priced_rooming::priced_exactly(&p.model) {
                     let sold = terms_on(hotel, date).iter().map(|t| t.index).collect();
                     budget_cases.push((key.clone(), sold, contested.clone()));
                 }

@@ -28,6 +28,7 @@ use super::options::rooms_by_type;
 use super::pricing::{Prices, PricingTerms};
 use super::resource::Resource;
 use crate::contract::{Allotment, Date};
+use crate::model::TripModel;
 use crate::rooming::{best_rooming_charged, terms_on, Charges, NightRooming, RoomingFailure};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -36,10 +37,10 @@ use std::time::Instant;
 /// A rooming a group's options lack: (night, hotel option, rooming).
 pub type NewOption = (usize, usize, NightRooming);
 
-/// Whether the group's pricing is exact at any room prices once its options are extended
+/// Whether a group's pricing is exact at any room prices once its options are extended
 /// at those prices ([`missing_roomings`]): it has no budget.
-pub fn priced_exactly(g: &GroupInput<'_>) -> bool {
-    g.prepared.model.budget_total.is_none()
+pub fn priced_exactly(model: &TripModel) -> bool {
+    model.budget_total.is_none()
 }
 
 /// Per night and hotel option of group `g` where a room has a price or the group has
@@ -94,7 +95,7 @@ pub fn extend_options(
     let found: Vec<Option<Vec<NewOption>>> = which
         .par_iter()
         .map(|&g| {
-            if !priced_exactly(&groups[g]) {
+            if !priced_exactly(&groups[g].prepared.model) {
                 return Some(Vec::new());
             }
             if seconds_left(until) <= 0.0 {
