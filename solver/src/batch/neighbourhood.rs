@@ -46,7 +46,9 @@ pub struct Batch<'a, 'g> {
     pub own_bounds: &'a [f64],
     /// Per group, the objective charged when it is left unplanned.
     pub penalties: &'a [f64],
-    /// Most groups in one neighbourhood ([`NEIGHBOURHOOD`] in the decomposition).
+    /// Most groups in one neighbourhood ([`NEIGHBOURHOOD`] in the decomposition): the
+    /// whole batch when it fits one model ([`WHOLE`]), then [`NEIGHBOURHOOD`] if the whole
+    /// batch's model finds nothing better.
     pub size: usize,
 }
 
@@ -65,6 +67,9 @@ pub fn recombine_neighbourhoods(
     let mut tried: HashSet<usize> = HashSet::new();
     let mut improved = 0usize;
     let mut improved_in_pass = false;
+    // The whole batch first when it fits one model ([`Batch::size`]); when that finds
+    // nothing, neighbourhoods of [`NEIGHBOURHOOD`] for the time left.
+    let mut size = batch.size;
     loop {
         let left = seconds_left(until);
         if left < MIN_SECONDS {
@@ -84,7 +89,7 @@ pub fn recombine_neighbourhoods(
             continue;
         };
         tried.insert(seed);
-        let members = neighbourhood(batch, pool, choice, seed);
+        let members = neighbourhood(batch, pool, choice, seed, size);
         let settings =
             MilpSettings { offset: 0.0, time_limit_s: left.min(NEIGHBOURHOOD_SECONDS), mip_gap, presolve: true };
         if let Some(new) = recombine_within(batch.terms, batch.groups, &members, pool, choice, settings) {
@@ -102,19 +107,25 @@ pub fn recombine_neighbourhoods(
             }
         }
         if members.len() == n {
-            // The whole batch in one model: another seed would build the same one.
-            break;
+            // The whole batch in one model: another seed would build the same one. When it
+            // found nothing better, smaller models may still (at 100 groups the whole
+            // batch's model sometimes keeps its start for all its 10 s).
+            if improved > 0 || size <= NEIGHBOURHOOD {
+                break;
+            }
+            size = NEIGHBOURHOOD;
+            tried.clear();
         }
     }
     improved
 }
 
-/// The seed and the `batch.size - 1` groups that compete most with it: by what
+/// The seed and the `size - 1` groups that compete most with it: by what
 /// they hold of the full resources the seed's footprint holds (ten times), then of the
 /// others there; every group when the batch is no larger than a neighbourhood.
-fn neighbourhood(batch: &Batch<'_, '_>, pool: &Pool, choice: &[Option<usize>], seed: usize) -> Vec<usize> {
+fn neighbourhood(batch: &Batch<'_, '_>, pool: &Pool, choice: &[Option<usize>], seed: usize, size: usize) -> Vec<usize> {
     let n = batch.groups.len();
-    if n <= batch.size {
+    if n <= size {
         return (0..n).collect();
     }
     let catalog = batch.terms.catalog;
@@ -135,7 +146,7 @@ fn neighbourhood(batch: &Batch<'_, '_>, pool: &Pool, choice: &[Option<usize>], s
         (0..n).filter(|&g| g != seed).map(|g| (g, score(g))).filter(|s| s.1 > 0.0).collect();
     others.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let mut members: Vec<usize> =
-        std::iter::once(seed).chain(others.into_iter().map(|s| s.0)).take(batch.size.max(1)).collect();
+        std::iter::once(seed).chain(others.into_iter().map(|s| s.0)).take(size.max(1)).collect();
     members.sort_unstable();
     members
 }
