@@ -10,12 +10,14 @@
 
 pub mod alternatives;
 pub mod batch;
+pub mod chain;
 pub mod check;
 pub mod compare;
 pub mod contract;
 pub mod diagnose;
 pub mod extract;
 pub mod fleet;
+pub mod fleet_chain;
 pub mod generate;
 pub mod generate_batch;
 pub mod graph;

@@ -5,10 +5,11 @@ use crate::contract::{DiagnosisItem, Plan, PlanJob, SolverFigures, Status};
 use crate::diagnose;
 use crate::extract::build_plan;
 use crate::fleet::{minimal_fleets, Fleet};
+use crate::fleet_chain::{chain_solves, solve_fleet_chain};
 use crate::graph::{TravelMatrix, TravelNetwork};
 use crate::limits::Limits;
 use crate::milp::highs::MilpSettings;
-use crate::milp::plan::{solve_fleet_with, ColumnMask, FleetAnswer, PlanTerms};
+use crate::milp::plan::{fixed_cost, solve_fleet_with, ColumnMask, FleetAnswer, PlanTerms};
 use crate::model::{DayEnd, TripModel};
 use crate::rooming::{best_rooming, NightRooming, RoomingFailure};
 use crate::routes::{day_searches, generate_within, DayRoute};
@@ -20,6 +21,28 @@ use std::time::Instant;
 pub const RC_FIXING_ABOVE_ROUTES: usize = 8_000;
 /// Columns per day of the restricted MILP that finds a first plan for reduced-cost fixing.
 pub const RESTRICTED_COLUMNS_PER_DAY: usize = 300;
+
+/// Every fleet's answer by its chain, cheapest fixed costs first, each below the best
+/// plan so far; `None` when the plan has a budget or plans to exclude, or a chain is too
+/// large.
+fn chain_answers(p: &Prepared, rooming: &[Vec<Option<NightRooming>>], terms: &PlanTerms) -> Option<Vec<FleetAnswer>> {
+    if (0..p.fleets.len()).any(|f| !chain_solves(&p.model, terms.for_fleet(f))) {
+        return None;
+    }
+    let fixed = |f: usize| fixed_cost(&p.model, &p.fleets[f]) + terms.for_fleet(f).fleet;
+    let mut order: Vec<usize> = (0..p.fleets.len()).collect();
+    order.sort_by(|&a, &b| fixed(a).total_cmp(&fixed(b)).then(a.cmp(&b)));
+    let mut answers: Vec<Option<FleetAnswer>> = vec![None; p.fleets.len()];
+    let mut incumbent = f64::INFINITY;
+    for f in order {
+        let a = solve_fleet_chain(&p.model, &p.fleets[f], &p.routes, rooming, terms.for_fleet(f), incumbent)?;
+        if let Some((_, objective)) = &a.choice {
+            incumbent = incumbent.min(*objective);
+        }
+        answers[f] = Some(a);
+    }
+    answers.into_iter().collect()
+}
 
 /// The `per_day` columns of each day with the smallest reduced costs.
 fn cheapest_columns(reduced: &[Vec<f64>], per_day: usize) -> ColumnMask {
@@ -296,11 +319,16 @@ pub fn solve_prepared_with(p: &Prepared, ctx: &SolveContext, started: Instant, t
         presolve: false,
     };
 
+    // Without a budget or plans to exclude, every fleet's chain ([`crate::fleet_chain`]):
+    // exact and fast; the MILPs below only when one is too large.
+    let chained = chain_answers(p, &rooming, terms);
     // LP relaxations first: their bounds order the fleets and skip those that cannot beat
     // the best plan found; their reduced costs drop columns that cannot be in a better plan
     // (reduced-cost fixing). Both keep the optimum exact.
     let large = route_count > ctx.rc_fixing_above_routes;
-    let lps: Vec<Option<FleetAnswer>> = if p.fleets.len() > 1 || large {
+    let lps: Vec<Option<FleetAnswer>> = if chained.is_some() {
+        vec![None; p.fleets.len()]
+    } else if p.fleets.len() > 1 || large {
         let lp = |(i, f): (usize, &Fleet)| {
             solve_fleet_with(&p.model, f, &p.routes, &rooming, settings(started), true, None, terms.for_fleet(i))
         };
@@ -322,48 +350,62 @@ pub fn solve_prepared_with(p: &Prepared, ctx: &SolveContext, started: Instant, t
     let mut solved_fleet: Vec<usize> = Vec::new();
     let mut incumbent = f64::INFINITY;
     let mut pruned_bound = f64::INFINITY;
-    for f in order {
-        let lb = lp_bound(f);
-        if lb >= incumbent - 1e-6 {
-            pruned_bound = pruned_bound.min(lb);
-            continue;
-        }
-        if let Some(lp) = lps[f].as_ref().filter(|a| a.integral && a.choice.is_some()) {
-            // The relaxation chose whole routes and hotels: that is this fleet's optimum.
-            let a = FleetAnswer { reduced: Vec::new(), bound: lb, proven: true, ..lp.clone() };
-            incumbent = incumbent.min(lb);
+    if let Some(chained) = chained {
+        solved_fleet = (0..chained.len()).collect();
+        answers = chained;
+    } else {
+        for f in order {
+            let lb = lp_bound(f);
+            if lb >= incumbent - 1e-6 {
+                pruned_bound = pruned_bound.min(lb);
+                continue;
+            }
+            if let Some(lp) = lps[f].as_ref().filter(|a| a.integral && a.choice.is_some()) {
+                // The relaxation chose whole routes and hotels: that is this fleet's optimum.
+                let a = FleetAnswer { reduced: Vec::new(), bound: lb, proven: true, ..lp.clone() };
+                incumbent = incumbent.min(lb);
+                answers.push(a);
+                solved_fleet.push(f);
+                continue;
+            }
+            let fleet = &p.fleets[f];
+            let reduced = lps[f].as_ref().map(|a| &a.reduced).filter(|r| large && !r.is_empty());
+            let mut ceiling = incumbent;
+            if let (Some(rc), false) = (reduced, ceiling.is_finite()) {
+                // A quick plan from the columns the LP likes best gives the ceiling to fix against.
+                let restricted = cheapest_columns(rc, RESTRICTED_COLUMNS_PER_DAY);
+                let t = terms.for_fleet(f);
+                let a = solve_fleet_with(
+                    &p.model,
+                    fleet,
+                    &p.routes,
+                    &rooming,
+                    settings(started),
+                    false,
+                    Some(&restricted),
+                    t,
+                );
+                if let Some((_, obj)) = &a.choice {
+                    ceiling = *obj;
+                }
+            }
+            let mask = reduced.filter(|_| ceiling.is_finite()).map(|rc| {
+                let slack = ceiling - lb + 1e-6 * ceiling.abs().max(1.0);
+                rc.iter().map(|day| day.iter().map(|&r| r <= slack).collect()).collect::<ColumnMask>()
+            });
+            let t = terms.for_fleet(f);
+            let mut a =
+                solve_fleet_with(&p.model, fleet, &p.routes, &rooming, settings(started), false, mask.as_ref(), t);
+            if mask.is_some() {
+                // Every plan outside the mask costs more than the ceiling.
+                a.bound = a.bound.min(ceiling);
+            }
+            if let Some((_, obj)) = &a.choice {
+                incumbent = incumbent.min(*obj);
+            }
             answers.push(a);
             solved_fleet.push(f);
-            continue;
         }
-        let fleet = &p.fleets[f];
-        let reduced = lps[f].as_ref().map(|a| &a.reduced).filter(|r| large && !r.is_empty());
-        let mut ceiling = incumbent;
-        if let (Some(rc), false) = (reduced, ceiling.is_finite()) {
-            // A quick plan from the columns the LP likes best gives the ceiling to fix against.
-            let restricted = cheapest_columns(rc, RESTRICTED_COLUMNS_PER_DAY);
-            let t = terms.for_fleet(f);
-            let a =
-                solve_fleet_with(&p.model, fleet, &p.routes, &rooming, settings(started), false, Some(&restricted), t);
-            if let Some((_, obj)) = &a.choice {
-                ceiling = *obj;
-            }
-        }
-        let mask = reduced.filter(|_| ceiling.is_finite()).map(|rc| {
-            let slack = ceiling - lb + 1e-6 * ceiling.abs().max(1.0);
-            rc.iter().map(|day| day.iter().map(|&r| r <= slack).collect()).collect::<ColumnMask>()
-        });
-        let t = terms.for_fleet(f);
-        let mut a = solve_fleet_with(&p.model, fleet, &p.routes, &rooming, settings(started), false, mask.as_ref(), t);
-        if mask.is_some() {
-            // Every plan outside the mask costs more than the ceiling.
-            a.bound = a.bound.min(ceiling);
-        }
-        if let Some((_, obj)) = &a.choice {
-            incumbent = incumbent.min(*obj);
-        }
-        answers.push(a);
-        solved_fleet.push(f);
     }
     figures.variables = answers.iter().map(|a| a.variables).sum();
     figures.constraints = answers.iter().map(|a| a.constraints).sum();

@@ -109,7 +109,7 @@ fn meal_signature(p: &Prepared, day: usize, route: usize, contested: &HashSet<Me
 }
 
 /// The contested meal stops of a route: (model restaurant, model meal, shared key).
-fn contested_meals<'a>(
+pub(super) fn contested_meals<'a>(
     p: &'a Prepared,
     day: usize,
     route: usize,

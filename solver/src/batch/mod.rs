@@ -14,6 +14,7 @@
 pub mod block;
 pub mod check;
 pub mod colgen;
+pub mod day_chain;
 pub mod dive;
 pub mod joint;
 pub mod master;

@@ -4,7 +4,9 @@
 //! prices times its use of them, optionally capped by residual capacities.
 
 use super::block::{GroupChoice, GroupInput, PlanColumn, Scope};
+use super::day_chain::{chain_prices, price_chain, GroupLinks};
 use super::resource::{MealKey, Resource};
+use crate::chain::ChainOutcome;
 use crate::contract::{Catalog, ChangeCosts};
 use crate::milp::highs::{solve_from, Col, MilpOutcome, MilpSettings};
 use good_lp::{constraint, variable, ProblemVariables, SolverModel};
@@ -88,6 +90,9 @@ fn price_fleets(
     let fleets = g.prepared.fleets.len();
     // The time limit is for all of this group's models together.
     let until = deadline(settings);
+    if chain_prices(g) {
+        return price_by_chains(terms, g, prices, residual, start, until, settings, milps);
+    }
     let settings = || MilpSettings { time_limit_s: seconds_until(until).max(0.01), ..settings };
     if fleets <= 1 && milps {
         return price_scope(terms, g, prices, residual, start, settings(), Scope::default()).0;
@@ -156,6 +161,79 @@ fn price_fleets(
         }
     }
     Priced { column: best, bound: bound.min(incumbent), failure: None }
+}
+
+/// [`price_fleets`] for a group without a budget: each fleet whose floor can beat the
+/// best plan so far priced exactly by its chain ([`price_chain`]), fleets from the lowest
+/// floor; a fleet whose chain is too large by its MILP (or, without `milps`, its LP
+/// relaxation).
+#[allow(clippy::too_many_arguments)]
+fn price_by_chains(
+    terms: PricingTerms<'_>,
+    g: &GroupInput<'_>,
+    prices: &Prices,
+    residual: Option<&HashMap<Resource, f64>>,
+    start: Option<&GroupChoice>,
+    until: Instant,
+    settings: MilpSettings,
+    milps: bool,
+) -> Priced {
+    let mut order: Vec<usize> = (0..g.prepared.fleets.len()).collect();
+    order.sort_by(|&a, &b| g.fleet_floor(a).total_cmp(&g.fleet_floor(b)).then(a.cmp(&b)));
+    let value = |c: &PlanColumn| priced_value(c, prices);
+    let mut best: Option<PlanColumn> = None;
+    let mut incumbent =
+        start.map_or(f64::INFINITY, |c| value(&g.column(terms.catalog, terms.contested, terms.costs, c.clone())));
+    let mut bound = f64::INFINITY;
+    // What the fleets' chains share, built when the first fleet needs it.
+    let mut links: Option<GroupLinks<'_>> = None;
+    for f in order {
+        let floor = g.fleet_floor(f);
+        if floor >= incumbent - 1e-6 || Instant::now() >= until {
+            bound = bound.min(floor);
+            continue;
+        }
+        let shared = links.get_or_insert_with(|| GroupLinks::new(terms, g, prices, residual));
+        let column = match price_chain(terms, g, shared, f, incumbent) {
+            ChainOutcome::Plan(choice) => {
+                let c = g.column(terms.catalog, terms.contested, terms.costs, choice);
+                bound = bound.min(value(&c));
+                c
+            }
+            ChainOutcome::NoPlan => continue,
+            ChainOutcome::TooLarge => {
+                let settings = MilpSettings { time_limit_s: seconds_until(until).max(0.01), ..settings };
+                let scope = Scope { fleet: Some(f), relax: !milps };
+                let (r, _) = price_scope(terms, g, prices, residual, None, settings, scope);
+                if r.failure.is_some() {
+                    return r;
+                }
+                bound = bound.min(r.bound.max(floor));
+                match r.column {
+                    Some(c) => c,
+                    None => continue,
+                }
+            }
+        };
+        if value(&column) < incumbent {
+            incumbent = value(&column);
+            best = Some(column);
+        }
+    }
+    Priced { column: best, bound: bound.min(incumbent), failure: None }
+}
+
+/// The best plan of fleet `f` of group `g` at `prices`, within `residual` when given, by
+/// the group's block MILP alone (no chain): the reference the chains are tested against.
+pub fn price_fleet_milp(
+    terms: PricingTerms<'_>,
+    g: &GroupInput<'_>,
+    f: usize,
+    prices: &Prices,
+    residual: Option<&HashMap<Resource, f64>>,
+    settings: MilpSettings,
+) -> Priced {
+    price_scope(terms, g, prices, residual, None, settings, Scope { fleet: Some(f), relax: false }).0
 }
 
 /// One model of [`price_group`]: the group's block within `scope`, and whether its
@@ -243,13 +321,18 @@ fn fleet_fits(g: &GroupInput<'_>, f: usize, residual: &HashMap<Resource, f64>) -
 
 /// A plan of group `g` within `residual` capacities, quickly and without proof: the
 /// fleets that fit the vehicles left, cheapest day rates first, each fleet's MILP until
-/// one has a plan. For repairing a choice that does not fit (a primal heuristic).
+/// one has a plan. For repairing a choice that does not fit (a primal heuristic). A group
+/// without a budget gets its best plan there over every fleet (their chains are fast).
 pub fn fit_group(
     terms: PricingTerms<'_>,
     g: &GroupInput<'_>,
     residual: &HashMap<Resource, f64>,
     settings: MilpSettings,
 ) -> Option<PlanColumn> {
+    if chain_prices(g) {
+        // Exact and fast: the best plan within what is left, over every fleet.
+        return price_group(terms, g, &Prices::new(), Some(residual), None, settings).column;
+    }
     let until = deadline(settings);
     let model = &g.prepared.model;
     let mut fleets: Vec<usize> = (0..g.prepared.fleets.len()).filter(|&f| fleet_fits(g, f, residual)).collect();
