@@ -315,7 +315,8 @@ pub fn decompose(
         last_round = round_started.elapsed();
         best_bound = best_bound.max(lagrangian(&bounds, &lp_prices));
         let at_mix = lagrangian(&bounds, &prices);
-        if at_mix > best_bound {
+        let improved = at_mix > best_bound;
+        if improved {
             best_bound = at_mix;
             centre = prices;
         }
@@ -327,8 +328,11 @@ pub fn decompose(
                 break;
             }
             smoothing = 0.0;
-        } else {
+        } else if improved || smoothing < SMOOTHING {
             smoothing = SMOOTHING;
+        } else {
+            // No better bound at the mix: half the step towards the LP's prices next.
+            smoothing = (1.0 - (1.0 - smoothing) * 0.5).min(MAX_SMOOTHING);
         }
     }
     let mut choice = greedy(catalog, &pool, &lp_values);
@@ -485,6 +489,10 @@ pub const JOINT_LP_SHARE: f64 = 0.6;
 
 /// Weight of the stability centre in the prices groups are priced at.
 pub const SMOOTHING: f64 = 0.8;
+
+/// The most weight of the stability centre: after rounds whose mix did not raise the
+/// bound, the step towards the LP's prices halves down to this.
+pub const MAX_SMOOTHING: f64 = 1.0 - 1.0 / 64.0;
 
 /// `alpha * centre + (1 - alpha) * lp`, resource by resource.
 fn mix(centre: &Prices, lp: &Prices, alpha: f64) -> Prices {

@@ -65,12 +65,28 @@ pub fn missing_roomings(terms: PricingTerms<'_>, g: &GroupInput<'_>, prices: &Pr
             continue;
         }
         let charges = Charges { keep: &keep, per_room_night: terms.costs.hotel_room_night, per_room: &per_room };
+        // No rooming costs less than the cheapest (the first option), and charges are not
+        // negative: an option charged nothing on top of the least cost is already the best.
+        let least = options.first().map_or(f64::INFINITY, |o| o.cost);
+        if options.iter().any(|o| o.cost + charged(o, &charges) <= least + 1e-9) {
+            continue;
+        }
         let best = best_rooming_charged(hotel, date, &model.rooming, charges).ok()?;
         if !options.iter().any(|o| o.takes == best.takes) {
             out.push((n, h, best));
         }
     }
     Some(out)
+}
+
+/// What `charges` add to rooming `r`'s cost: its rooms' prices, and each booked room it
+/// gives up.
+fn charged(r: &NightRooming, charges: &Charges<'_>) -> f64 {
+    let rooms = rooms_by_type(r);
+    let taken = |room: usize| rooms.iter().find(|t| t.0 == room).map_or(0, |t| t.1);
+    let priced: f64 = charges.per_room.iter().map(|&(room, pi)| pi * taken(room) as f64).sum();
+    let dropped: u32 = charges.keep.iter().map(|&(room, k)| k.saturating_sub(taken(room))).sum();
+    priced + charges.per_room_night * dropped as f64
 }
 
 /// Adds `new` to `g`'s options, after the ones there.

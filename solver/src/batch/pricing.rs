@@ -321,18 +321,14 @@ fn fleet_fits(g: &GroupInput<'_>, f: usize, residual: &HashMap<Resource, f64>) -
 
 /// A plan of group `g` within `residual` capacities, quickly and without proof: the
 /// fleets that fit the vehicles left, cheapest day rates first, each fleet's MILP until
-/// one has a plan. For repairing a choice that does not fit (a primal heuristic). A group
-/// without a budget gets its best plan there over every fleet (their chains are fast).
+/// one has a plan (by its chain, for a group without a budget). For repairing a choice
+/// that does not fit (a primal heuristic).
 pub fn fit_group(
     terms: PricingTerms<'_>,
     g: &GroupInput<'_>,
     residual: &HashMap<Resource, f64>,
     settings: MilpSettings,
 ) -> Option<PlanColumn> {
-    if chain_prices(g) {
-        // Exact and fast: the best plan within what is left, over every fleet.
-        return price_group(terms, g, &Prices::new(), Some(residual), None, settings).column;
-    }
     let until = deadline(settings);
     let model = &g.prepared.model;
     let mut fleets: Vec<usize> = (0..g.prepared.fleets.len()).filter(|&f| fleet_fits(g, f, residual)).collect();
@@ -340,6 +336,26 @@ pub fn fit_group(
         let cost = |f: usize| crate::milp::plan::fixed_cost(model, &g.prepared.fleets[f]);
         cost(a).total_cmp(&cost(b)).then(a.cmp(&b))
     });
+    if chain_prices(g) {
+        // Each fleet's chain instead of its MILP, in the same order.
+        let no_prices = Prices::new();
+        let links = GroupLinks::new(terms, g, &no_prices, Some(residual));
+        for f in fleets {
+            match price_chain(terms, g, &links, f, f64::INFINITY) {
+                ChainOutcome::Plan(c) => return Some(g.column(terms.catalog, terms.contested, terms.costs, c)),
+                ChainOutcome::NoPlan => {}
+                ChainOutcome::TooLarge => {
+                    let settings = MilpSettings { time_limit_s: seconds_until(until).max(0.01), ..settings };
+                    let scope = Scope { fleet: Some(f), relax: false };
+                    let c = price_scope(terms, g, &no_prices, Some(residual), None, settings, scope).0.column;
+                    if c.is_some() {
+                        return c;
+                    }
+                }
+            }
+        }
+        return None;
+    }
     for f in fleets {
         let left = seconds_until(until);
         if left <= 0.01 {
