@@ -355,3 +355,71 @@ impl<'s> Chain<'s> {
         Some(Some((links, hotels, options, value)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two places (0: town, 1: other town), a hotel option at each.
+    fn input(links: Vec<Vec<Link>>, musts: u128, penalty: f64) -> ChainInput {
+        let nights = links.len() - 1;
+        ChainInput {
+            links,
+            stays: vec![vec![Some((0, 100.0)), Some((0, 80.0))]; nights],
+            place: vec![0, 1],
+            places: 2,
+            musts,
+            penalty,
+        }
+    }
+
+    fn link(route: usize, start: usize, end: usize, set: u128, value: f64) -> Link {
+        Link { route, start, end, set, value }
+    }
+
+    fn plan(o: ChainOutcome<ChainPlan>) -> ChainPlan {
+        match o {
+            ChainOutcome::Plan(p) => p,
+            other => panic!("no plan: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_attraction_seen_twice_in_the_relaxation_is_seen_once_in_the_plan() {
+        // Attraction 0 (bit 1) is worth most on both days; the relaxation (nothing
+        // critical at first) takes it twice for -20, the plan once with attraction 1: -15.
+        let day0 = vec![link(0, 0, 0, 1, -10.0), link(1, 0, 0, 0, 0.0)];
+        let day1 = vec![link(0, 0, 0, 1, -10.0), link(1, 0, 0, 2, -5.0)];
+        let p = plan(best_chain(&input(vec![day0, day1], 0, 0.0), f64::INFINITY));
+        assert_eq!(p.routes, vec![0, 1]);
+        assert_eq!(p.hotels, vec![0]);
+        assert!((p.value - (-15.0 + 100.0)).abs() < 1e-9, "{}", p.value);
+    }
+
+    #[test]
+    fn a_must_visit_is_seen_and_nothing_is_found_below_the_optimum() {
+        // Attraction 1 (bit 2) is a must: only day 0 can visit it.
+        let day0 = vec![link(0, 0, 0, 1, -10.0), link(1, 0, 0, 2, -1.0)];
+        let day1 = vec![link(0, 0, 0, 1, -10.0), link(1, 0, 0, 0, 0.0)];
+        let inp = input(vec![day0, day1], 2, 0.0);
+        let p = plan(best_chain(&inp, f64::INFINITY));
+        assert_eq!(p.routes, vec![1, 0]);
+        assert!((p.value - 89.0).abs() < 1e-9, "{}", p.value);
+        assert_eq!(best_chain(&inp, 89.0 - 0.5), ChainOutcome::NoPlan);
+        assert_eq!(plan(best_chain(&inp, 89.5)).value, p.value);
+    }
+
+    #[test]
+    fn a_hotel_change_pays_its_penalty_and_a_move_may_still_win() {
+        // Three days: sleep in town 0 twice, or move to town 1 (cheaper hotel) for the
+        // second night.
+        let day0 = vec![link(0, 0, 0, 0, 0.0)];
+        let day1 = vec![link(0, 0, 0, 0, 0.0), link(1, 0, 1, 0, 5.0)];
+        let day2 = vec![link(0, 0, 0, 0, 0.0), link(1, 1, 0, 0, 5.0)];
+        // Staying: 100 + 100 = 200. Moving: 100 + 5 + 80 + 5 + penalty.
+        let stay = plan(best_chain(&input(vec![day0.clone(), day1.clone(), day2.clone()], 0, 30.0), f64::INFINITY));
+        assert_eq!((stay.hotels.clone(), stay.value), (vec![0, 0], 200.0));
+        let moved = plan(best_chain(&input(vec![day0, day1, day2], 0, 5.0), f64::INFINITY));
+        assert_eq!((moved.hotels.clone(), moved.value), (vec![0, 1], 195.0));
+    }
+}
