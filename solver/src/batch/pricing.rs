@@ -97,16 +97,9 @@ fn price_fleets(
     if fleets <= 1 && milps {
         return price_scope(terms, g, prices, residual, start, settings(), Scope::default()).0;
     }
-    let fleet_fits = |f: usize| residual.is_none_or(|res| fleet_fits(g, f, res));
-    // Fleets from the lowest floor (their own plans' bounds): once a fleet's floor is no
-    // better than the best plan found, neither is any later one, and none of them needs
-    // a model.
-    let mut order: Vec<usize> = (0..fleets).filter(|&f| fleet_fits(f)).collect();
-    order.sort_by(|&a, &b| g.fleet_floor(a).total_cmp(&g.fleet_floor(b)).then(a.cmp(&b)));
+    let (order, mut incumbent) = fleets_by_floor(terms, g, prices, residual, start);
     let value = |c: &PlanColumn| priced_value(c, prices);
     let mut best: Option<PlanColumn> = None;
-    let mut incumbent =
-        start.map_or(f64::INFINITY, |c| value(&g.column(terms.catalog, terms.contested, terms.costs, c.clone())));
     let mut bound = f64::INFINITY;
     // The LP relaxations of the fleets whose floors can beat the best plan: a bound each,
     // and the fleet's optimum when the relaxation chose whole routes and hotels.
@@ -163,6 +156,26 @@ fn price_fleets(
     Priced { column: best, bound: bound.min(incumbent), failure: None }
 }
 
+/// The fleets of group `g` that fit `residual` (when given), from the lowest floor
+/// (their own plans' bounds: once a fleet's floor is no better than the best plan found,
+/// neither is any later one's, and none of them needs a model), and the value of `start`
+/// at `prices` (`+inf` without one).
+fn fleets_by_floor(
+    terms: PricingTerms<'_>,
+    g: &GroupInput<'_>,
+    prices: &Prices,
+    residual: Option<&HashMap<Resource, f64>>,
+    start: Option<&GroupChoice>,
+) -> (Vec<usize>, f64) {
+    let fits = |f: usize| residual.is_none_or(|res| fleet_fits(g, f, res));
+    let mut order: Vec<usize> = (0..g.prepared.fleets.len()).filter(|&f| fits(f)).collect();
+    order.sort_by(|&a, &b| g.fleet_floor(a).total_cmp(&g.fleet_floor(b)).then(a.cmp(&b)));
+    let start = start.map_or(f64::INFINITY, |c| {
+        priced_value(&g.column(terms.catalog, terms.contested, terms.costs, c.clone()), prices)
+    });
+    (order, start)
+}
+
 /// [`price_fleets`] for a group without a budget: each fleet whose floor can beat the
 /// best plan so far priced exactly by its chain ([`price_chain`]), fleets from the lowest
 /// floor; a fleet whose chain is too large by its MILP (or, without `milps`, its LP
@@ -178,12 +191,9 @@ fn price_by_chains(
     settings: MilpSettings,
     milps: bool,
 ) -> Priced {
-    let mut order: Vec<usize> = (0..g.prepared.fleets.len()).collect();
-    order.sort_by(|&a, &b| g.fleet_floor(a).total_cmp(&g.fleet_floor(b)).then(a.cmp(&b)));
+    let (order, mut incumbent) = fleets_by_floor(terms, g, prices, residual, start);
     let value = |c: &PlanColumn| priced_value(c, prices);
     let mut best: Option<PlanColumn> = None;
-    let mut incumbent =
-        start.map_or(f64::INFINITY, |c| value(&g.column(terms.catalog, terms.contested, terms.costs, c.clone())));
     let mut bound = f64::INFINITY;
     // What the fleets' chains share, built when the first fleet needs it.
     let mut links: Option<GroupLinks<'_>> = None;
