@@ -90,6 +90,17 @@ pub enum ChainOutcome<P> {
     TooLarge,
 }
 
+impl<P> ChainOutcome<P> {
+    /// The plan mapped by `f`, the other outcomes as they are.
+    pub fn map<Q>(self, f: impl FnOnce(P) -> Q) -> ChainOutcome<Q> {
+        match self {
+            ChainOutcome::Plan(p) => ChainOutcome::Plan(f(p)),
+            ChainOutcome::NoPlan => ChainOutcome::NoPlan,
+            ChainOutcome::TooLarge => ChainOutcome::TooLarge,
+        }
+    }
+}
+
 /// The best chain of `input` whose value is below `below` (`f64::INFINITY`: the best).
 pub fn best_chain(input: &ChainInput, below: f64) -> ChainOutcome<ChainPlan> {
     let Some(chain) = Chain::new(input) else { return ChainOutcome::NoPlan };

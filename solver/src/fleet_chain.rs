@@ -4,7 +4,7 @@
 //! stay at a hotel its rooming's cost plus the caller's extra term; the fleet's day
 //! rates, guide and fees are the constant.
 
-use crate::chain::{best_chain, ChainInput, ChainOutcome, Link};
+use crate::chain::{best_chain, ChainInput, ChainOutcome, Link, Stay};
 use crate::fleet::Fleet;
 use crate::milp::plan::{fixed_cost, price_routes, FleetAnswer, FleetTerms, PlanChoice};
 use crate::model::TripModel;
@@ -14,6 +14,19 @@ use crate::routes::DayRoute;
 /// Whether a plan's fleets can be solved by their chains: no budget, no plan to exclude.
 pub fn chain_solves(model: &TripModel, terms: FleetTerms<'_>) -> bool {
     model.budget_total.is_none() && terms.exclude.is_empty()
+}
+
+/// The chain of a plan of `model` with these links and stays: its hotels' places, its
+/// must-visits and its hotel change penalty.
+pub fn chain_input(model: &TripModel, links: Vec<Vec<Link>>, stays: Vec<Vec<Stay>>) -> ChainInput {
+    ChainInput {
+        links,
+        stays,
+        place: model.hotels.iter().map(|h| h.place).collect(),
+        places: model.places.len(),
+        musts: model.attractions.iter().enumerate().filter(|(_, a)| a.must).fold(0, |s, (i, _)| s | (1u128 << i)),
+        penalty: model.hotel_change_penalty,
+    }
 }
 
 /// Fleet `fleet`'s best plan whose objective is below `below` (`f64::INFINITY`: the best),
@@ -54,14 +67,7 @@ pub fn solve_fleet_chain(
                 .collect()
         })
         .collect();
-    let input = ChainInput {
-        links,
-        stays,
-        place: model.hotels.iter().map(|h| h.place).collect(),
-        places: model.places.len(),
-        musts: model.attractions.iter().enumerate().filter(|(_, a)| a.must).fold(0, |s, (i, _)| s | (1u128 << i)),
-        penalty: model.hotel_change_penalty,
-    };
+    let input = chain_input(model, links, stays);
     let constant = fixed_cost(model, fleet) + terms.fleet;
     let answer = |choice: Option<(PlanChoice, f64)>, bound: f64| FleetAnswer {
         choice,

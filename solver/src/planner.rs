@@ -25,23 +25,117 @@ pub const RESTRICTED_COLUMNS_PER_DAY: usize = 300;
 /// Every fleet's answer by its chain, cheapest fixed costs first, each below the best
 /// plan so far; `None` when the plan has a budget or plans to exclude, or a chain is too
 /// large.
-fn chain_answers(p: &Prepared, rooming: &[Vec<Option<NightRooming>>], terms: &PlanTerms) -> Option<Vec<FleetAnswer>> {
+fn chain_answers(p: &Prepared, rooming: &[Vec<Option<NightRooming>>], terms: &PlanTerms) -> Option<FleetAnswers> {
     if (0..p.fleets.len()).any(|f| !chain_solves(&p.model, terms.for_fleet(f))) {
         return None;
     }
     let fixed = |f: usize| fixed_cost(&p.model, &p.fleets[f]) + terms.for_fleet(f).fleet;
     let mut order: Vec<usize> = (0..p.fleets.len()).collect();
     order.sort_by(|&a, &b| fixed(a).total_cmp(&fixed(b)).then(a.cmp(&b)));
-    let mut answers: Vec<Option<FleetAnswer>> = vec![None; p.fleets.len()];
+    let mut solved: Vec<(usize, FleetAnswer)> = Vec::with_capacity(order.len());
     let mut incumbent = f64::INFINITY;
     for f in order {
         let a = solve_fleet_chain(&p.model, &p.fleets[f], &p.routes, rooming, terms.for_fleet(f), incumbent)?;
         if let Some((_, objective)) = &a.choice {
             incumbent = incumbent.min(*objective);
         }
-        answers[f] = Some(a);
+        solved.push((f, a));
     }
-    answers.into_iter().collect()
+    solved.sort_by_key(|s| s.0);
+    Some(FleetAnswers { solved, floors: vec![f64::NEG_INFINITY; p.fleets.len()], pruned_bound: f64::INFINITY })
+}
+
+/// The fleets' answers of one plan, and what bounds the fleets not solved.
+struct FleetAnswers {
+    /// (fleet, its answer) of the fleets solved.
+    solved: Vec<(usize, FleetAnswer)>,
+    /// Per fleet, a lower bound known before it was solved (its LP's; `-inf` when none).
+    floors: Vec<f64>,
+    /// The least bound of the fleets skipped (`+inf` when none was).
+    pruned_bound: f64,
+}
+
+/// Every fleet by its LP relaxation and MILP: the relaxations order the fleets and skip
+/// those that cannot beat the best plan found; their reduced costs drop columns that
+/// cannot be in a better plan (reduced-cost fixing). Both keep the optimum exact.
+fn milp_answers(
+    p: &Prepared,
+    ctx: &SolveContext,
+    started: Instant,
+    rooming: &[Vec<Option<NightRooming>>],
+    terms: &PlanTerms,
+    route_count: usize,
+) -> FleetAnswers {
+    let settings = |started: Instant| MilpSettings {
+        offset: 0.0,
+        time_limit_s: (ctx.time_limit_s - started.elapsed().as_secs_f64()).max(0.05),
+        mip_gap: ctx.mip_gap,
+        presolve: false,
+    };
+    let large = route_count > ctx.rc_fixing_above_routes;
+    let lps: Vec<Option<FleetAnswer>> = if p.fleets.len() > 1 || large {
+        let lp = |(i, f): (usize, &Fleet)| {
+            solve_fleet_with(&p.model, f, &p.routes, rooming, settings(started), true, None, terms.for_fleet(i))
+        };
+        if large {
+            // One at a time: a large LP's model takes hundreds of MB.
+            p.fleets.iter().enumerate().map(|x| Some(lp(x))).collect()
+        } else {
+            p.fleets.par_iter().enumerate().map(|x| Some(lp(x))).collect()
+        }
+    } else {
+        vec![None]
+    };
+    let lp_bound = |f: usize| -> f64 {
+        lps[f].as_ref().map_or(f64::NEG_INFINITY, |a| a.choice.as_ref().map_or(a.bound, |(_, obj)| *obj))
+    };
+    let mut order: Vec<usize> = (0..p.fleets.len()).collect();
+    order.sort_by(|&a, &b| lp_bound(a).total_cmp(&lp_bound(b)).then(a.cmp(&b)));
+    let mut solved: Vec<(usize, FleetAnswer)> = Vec::new();
+    let mut incumbent = f64::INFINITY;
+    let mut pruned_bound = f64::INFINITY;
+    for f in order {
+        let lb = lp_bound(f);
+        if lb >= incumbent - 1e-6 {
+            pruned_bound = pruned_bound.min(lb);
+            continue;
+        }
+        if let Some(lp) = lps[f].as_ref().filter(|a| a.integral && a.choice.is_some()) {
+            // The relaxation chose whole routes and hotels: that is this fleet's optimum.
+            let a = FleetAnswer { reduced: Vec::new(), bound: lb, proven: true, ..lp.clone() };
+            incumbent = incumbent.min(lb);
+            solved.push((f, a));
+            continue;
+        }
+        let fleet = &p.fleets[f];
+        let reduced = lps[f].as_ref().map(|a| &a.reduced).filter(|r| large && !r.is_empty());
+        let mut ceiling = incumbent;
+        if let (Some(rc), false) = (reduced, ceiling.is_finite()) {
+            // A quick plan from the columns the LP likes best gives the ceiling to fix against.
+            let restricted = cheapest_columns(rc, RESTRICTED_COLUMNS_PER_DAY);
+            let t = terms.for_fleet(f);
+            let a =
+                solve_fleet_with(&p.model, fleet, &p.routes, rooming, settings(started), false, Some(&restricted), t);
+            if let Some((_, obj)) = &a.choice {
+                ceiling = *obj;
+            }
+        }
+        let mask = reduced.filter(|_| ceiling.is_finite()).map(|rc| {
+            let slack = ceiling - lb + 1e-6 * ceiling.abs().max(1.0);
+            rc.iter().map(|day| day.iter().map(|&r| r <= slack).collect()).collect::<ColumnMask>()
+        });
+        let t = terms.for_fleet(f);
+        let mut a = solve_fleet_with(&p.model, fleet, &p.routes, rooming, settings(started), false, mask.as_ref(), t);
+        if mask.is_some() {
+            // Every plan outside the mask costs more than the ceiling.
+            a.bound = a.bound.min(ceiling);
+        }
+        if let Some((_, obj)) = &a.choice {
+            incumbent = incumbent.min(*obj);
+        }
+        solved.push((f, a));
+    }
+    FleetAnswers { solved, floors: (0..p.fleets.len()).map(lp_bound).collect(), pruned_bound }
 }
 
 /// The `per_day` columns of each day with the smallest reduced costs.
@@ -312,101 +406,11 @@ pub fn solve_prepared_with(p: &Prepared, ctx: &SolveContext, started: Instant, t
         };
     }
     let rooming = p.usable_rooming();
-    let settings = |started: Instant| MilpSettings {
-        offset: 0.0,
-        time_limit_s: (ctx.time_limit_s - started.elapsed().as_secs_f64()).max(0.05),
-        mip_gap: ctx.mip_gap,
-        presolve: false,
-    };
-
     // Without a budget or plans to exclude, every fleet's chain ([`crate::fleet_chain`]):
-    // exact and fast; the MILPs below only when one is too large.
-    let chained = chain_answers(p, &rooming, terms);
-    // LP relaxations first: their bounds order the fleets and skip those that cannot beat
-    // the best plan found; their reduced costs drop columns that cannot be in a better plan
-    // (reduced-cost fixing). Both keep the optimum exact.
-    let large = route_count > ctx.rc_fixing_above_routes;
-    let lps: Vec<Option<FleetAnswer>> = if chained.is_some() {
-        vec![None; p.fleets.len()]
-    } else if p.fleets.len() > 1 || large {
-        let lp = |(i, f): (usize, &Fleet)| {
-            solve_fleet_with(&p.model, f, &p.routes, &rooming, settings(started), true, None, terms.for_fleet(i))
-        };
-        if large {
-            // One at a time: a large LP's model takes hundreds of MB.
-            p.fleets.iter().enumerate().map(|x| Some(lp(x))).collect()
-        } else {
-            p.fleets.par_iter().enumerate().map(|x| Some(lp(x))).collect()
-        }
-    } else {
-        vec![None]
-    };
-    let lp_bound = |f: usize| -> f64 {
-        lps[f].as_ref().map_or(f64::NEG_INFINITY, |a| a.choice.as_ref().map_or(a.bound, |(_, obj)| *obj))
-    };
-    let mut order: Vec<usize> = (0..p.fleets.len()).collect();
-    order.sort_by(|&a, &b| lp_bound(a).total_cmp(&lp_bound(b)).then(a.cmp(&b)));
-    let mut answers: Vec<FleetAnswer> = Vec::new();
-    let mut solved_fleet: Vec<usize> = Vec::new();
-    let mut incumbent = f64::INFINITY;
-    let mut pruned_bound = f64::INFINITY;
-    if let Some(chained) = chained {
-        solved_fleet = (0..chained.len()).collect();
-        answers = chained;
-    } else {
-        for f in order {
-            let lb = lp_bound(f);
-            if lb >= incumbent - 1e-6 {
-                pruned_bound = pruned_bound.min(lb);
-                continue;
-            }
-            if let Some(lp) = lps[f].as_ref().filter(|a| a.integral && a.choice.is_some()) {
-                // The relaxation chose whole routes and hotels: that is this fleet's optimum.
-                let a = FleetAnswer { reduced: Vec::new(), bound: lb, proven: true, ..lp.clone() };
-                incumbent = incumbent.min(lb);
-                answers.push(a);
-                solved_fleet.push(f);
-                continue;
-            }
-            let fleet = &p.fleets[f];
-            let reduced = lps[f].as_ref().map(|a| &a.reduced).filter(|r| large && !r.is_empty());
-            let mut ceiling = incumbent;
-            if let (Some(rc), false) = (reduced, ceiling.is_finite()) {
-                // A quick plan from the columns the LP likes best gives the ceiling to fix against.
-                let restricted = cheapest_columns(rc, RESTRICTED_COLUMNS_PER_DAY);
-                let t = terms.for_fleet(f);
-                let a = solve_fleet_with(
-                    &p.model,
-                    fleet,
-                    &p.routes,
-                    &rooming,
-                    settings(started),
-                    false,
-                    Some(&restricted),
-                    t,
-                );
-                if let Some((_, obj)) = &a.choice {
-                    ceiling = *obj;
-                }
-            }
-            let mask = reduced.filter(|_| ceiling.is_finite()).map(|rc| {
-                let slack = ceiling - lb + 1e-6 * ceiling.abs().max(1.0);
-                rc.iter().map(|day| day.iter().map(|&r| r <= slack).collect()).collect::<ColumnMask>()
-            });
-            let t = terms.for_fleet(f);
-            let mut a =
-                solve_fleet_with(&p.model, fleet, &p.routes, &rooming, settings(started), false, mask.as_ref(), t);
-            if mask.is_some() {
-                // Every plan outside the mask costs more than the ceiling.
-                a.bound = a.bound.min(ceiling);
-            }
-            if let Some((_, obj)) = &a.choice {
-                incumbent = incumbent.min(*obj);
-            }
-            answers.push(a);
-            solved_fleet.push(f);
-        }
-    }
+    // exact and fast; the MILPs only when one is too large.
+    let FleetAnswers { solved, floors, pruned_bound } = chain_answers(p, &rooming, terms)
+        .unwrap_or_else(|| milp_answers(p, ctx, started, &rooming, terms, route_count));
+    let (solved_fleet, answers): (Vec<usize>, Vec<FleetAnswer>) = solved.into_iter().unzip();
     figures.variables = answers.iter().map(|a| a.variables).sum();
     figures.constraints = answers.iter().map(|a| a.constraints).sum();
     if let Some(failure) = answers.iter().find_map(|a| a.failure.clone()) {
@@ -424,7 +428,7 @@ pub fn solve_prepared_with(p: &Prepared, ctx: &SolveContext, started: Instant, t
         .filter_map(|(a, &f)| a.choice.as_ref().map(|(c, obj)| (f, c, *obj)))
         .min_by(|a, b| a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)));
     let bound = answers.iter().map(|a| a.bound).fold(pruned_bound, f64::min);
-    let mut fleet_bounds: Vec<f64> = (0..p.fleets.len()).map(lp_bound).collect();
+    let mut fleet_bounds = floors;
     for (a, &f) in answers.iter().zip(&solved_fleet) {
         fleet_bounds[f] = fleet_bounds[f].max(a.bound);
     }

@@ -14,16 +14,21 @@
 
 use super::block::{booked_by_type, meal_key, GroupChoice, GroupInput};
 use super::options::rooms_by_type;
-use super::pricing::{Prices, PricingTerms};
+use super::priced_rooming::priced_exactly;
+use super::pricing::{fleet_fits, Prices, PricingTerms};
 use super::resource::Resource;
-use crate::chain::{best_chain, ChainInput, ChainOutcome, Link, Stay};
+use crate::chain::{best_chain, ChainOutcome, Link, Stay};
+use crate::fleet_chain::chain_input;
 use crate::milp::plan::fixed_cost;
 use crate::routes::RouteStop;
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
-/// Whether a group's fleets can be priced by their chains: it has no budget.
+/// Whether a group's fleets can be priced by their chains: it has no budget, the same
+/// condition under which its rooming options are extended at the prices
+/// ([`priced_exactly`]).
 pub fn chain_prices(g: &GroupInput<'_>) -> bool {
-    g.prepared.model.budget_total.is_none()
+    priced_exactly(&g.prepared.model)
 }
 
 /// What the chains of one group's fleets share at some prices, within some residual
@@ -34,7 +39,7 @@ pub struct GroupLinks<'a> {
     residual: Option<&'a HashMap<Resource, f64>>,
     /// Per day and route (index into the day's routes) of some fleet's columns, the
     /// prices of its contested meals; `None` when one does not fit what is left.
-    meals: Vec<HashMap<usize, Option<f64>>>,
+    meals: Vec<FxHashMap<usize, Option<f64>>>,
     /// Per night and hotel option, the rooming of least value that fits, and its value.
     stays: Vec<Vec<Stay>>,
     /// The guide fits what is left on every day.
@@ -60,7 +65,7 @@ impl<'a> GroupLinks<'a> {
             .map(|d| {
                 // Per (restaurant, meal) of the day: its price for the group, `None` when full.
                 let mut at: HashMap<(usize, usize), Option<f64>> = HashMap::new();
-                let mut out: HashMap<usize, Option<f64>> = HashMap::new();
+                let mut out: FxHashMap<usize, Option<f64>> = FxHashMap::default();
                 for c in g.priced.iter().flat_map(|days| &days[d]) {
                     if out.contains_key(&c.route) {
                         continue;
@@ -106,11 +111,7 @@ pub fn price_chain(
     let p = g.prepared;
     let model = &p.model;
     // The guide and the vehicles are the same whatever the chain.
-    let fleet_fits = p.fleets[f].counts.iter().all(|&(v, n)| {
-        let vehicle = model.vehicles[v].catalog;
-        model.days.iter().all(|d| fits(shared.residual, &Resource::Vehicle { vehicle, date: d.date }, n as f64))
-    });
-    if !shared.guide_fits || !fleet_fits {
+    if !shared.guide_fits || !shared.residual.is_none_or(|res| fleet_fits(g, f, res)) {
         return ChainOutcome::NoPlan;
     }
     let links = (0..model.days.len())
@@ -125,20 +126,9 @@ pub fn price_chain(
                 .collect()
         })
         .collect();
-    let input = ChainInput {
-        links,
-        stays: shared.stays.clone(),
-        place: model.hotels.iter().map(|h| h.place).collect(),
-        places: model.places.len(),
-        musts: model.attractions.iter().enumerate().filter(|(_, a)| a.must).fold(0, |s, (i, _)| s | (1u128 << i)),
-        penalty: model.hotel_change_penalty,
-    };
+    let input = chain_input(model, links, shared.stays.clone());
     let constant = fleet_constant(terms, g, f, shared.prices);
-    match best_chain(&input, below - constant) {
-        ChainOutcome::Plan(c) => ChainOutcome::Plan(g.choice(f, c.routes, c.hotels, c.options)),
-        ChainOutcome::NoPlan => ChainOutcome::NoPlan,
-        ChainOutcome::TooLarge => ChainOutcome::TooLarge,
-    }
+    best_chain(&input, below - constant).map(|c| g.choice(f, c.routes, c.hotels, c.options))
 }
 
 /// What every plan of fleet `f` of group `g` pays at `prices` whatever its links: the

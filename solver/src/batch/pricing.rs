@@ -319,7 +319,7 @@ fn seconds_until(until: Instant) -> f64 {
 }
 
 /// Whether fleet `f` of group `g` fits the vehicles left on every day of its trip.
-fn fleet_fits(g: &GroupInput<'_>, f: usize, residual: &HashMap<Resource, f64>) -> bool {
+pub(super) fn fleet_fits(g: &GroupInput<'_>, f: usize, residual: &HashMap<Resource, f64>) -> bool {
     let model = &g.prepared.model;
     g.prepared.fleets[f].counts.iter().all(|&(v, n)| {
         model.days.iter().all(|d| {
