@@ -30,6 +30,7 @@ pub mod progress;
 pub mod quote;
 pub mod replan;
 pub mod rooming;
+pub mod rooming_flow;
 pub mod routes;
 pub mod schema;
 pub mod validate;

@@ -132,6 +132,24 @@ pub fn best_rooming_charged(
     rooming: &Rooming,
     charges: Charges<'_>,
 ) -> Result<NightRooming, RoomingFailure> {
+    let terms = terms_on(hotel, date);
+    if terms.is_empty() {
+        return Err(RoomingFailure::NothingSold);
+    }
+    match crate::rooming_flow::cheapest_takes(hotel, &terms, rooming, charges) {
+        Some(found) => found.map(|takes| price_takes(hotel, takes, terms)),
+        None => best_rooming_milp(hotel, date, rooming, charges),
+    }
+}
+
+/// [`best_rooming_charged`] by the rooming MILP alone: where the flow
+/// ([`crate::rooming_flow`]) does not answer, and as its reference in tests.
+pub fn best_rooming_milp(
+    hotel: &Hotel,
+    date: NaiveDate,
+    rooming: &Rooming,
+    charges: Charges<'_>,
+) -> Result<NightRooming, RoomingFailure> {
     let Charges { keep, per_room_night, per_room } = charges;
     let terms = terms_on(hotel, date);
     if terms.is_empty() {
