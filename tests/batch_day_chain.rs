@@ -10,8 +10,8 @@ mod support;
 
 use jidiao_solver::batch::block::GroupInput;
 use jidiao_solver::batch::check::group_job;
-use jidiao_solver::batch::day_chain::{chain_prices, price_chain, GroupLinks};
-use jidiao_solver::batch::pricing::{price_fleet_milp, priced_value, Prices, PricingTerms};
+use jidiao_solver::batch::day_chain::{chain_prices, fleet_constants, fleets_floor, price_chain, GroupLinks};
+use jidiao_solver::batch::pricing::{price_fleet_milp, price_group, priced_value, Prices, PricingTerms};
 use jidiao_solver::batch::resource::{MealKey, Resource};
 use jidiao_solver::chain::ChainOutcome;
 use jidiao_solver::contract::{Booked, ChangeCosts, JobBody, PlanJob};
@@ -75,9 +75,11 @@ fn chain_is_exact(job: &PlanJob, current: Option<&Booked>, costs: &ChangeCosts, 
                 .collect()
         });
         let links = GroupLinks::new(terms, &g, &prices, residual.as_ref());
+        let mut optima: Vec<Option<f64>> = Vec::new();
         for f in 0..p.fleets.len() {
             let milp = price_fleet_milp(terms, &g, f, &prices, residual.as_ref(), EXACT);
             assert!(milp.failure.is_none(), "HiGHS failed: {:?}", milp.failure);
+            optima.push(milp.column.as_ref().map(|m| priced_value(m, &prices)));
             match price_chain(terms, &g, &links, f, f64::INFINITY) {
                 ChainOutcome::Plan(choice) => {
                     let c = g.column(&job.catalog, &contested, costs, choice);
@@ -120,8 +122,38 @@ fn chain_is_exact(job: &PlanJob, current: Option<&Booked>, costs: &ChangeCosts, 
                 ChainOutcome::TooLarge => panic!("a small job's chain is too large"),
             }
         }
+        group_pricing_is_exact(terms, &g, &links, &prices, residual.as_ref(), &optima, seed);
     }
     planned
+}
+
+/// The group's pricing over all its fleets (which skips the fleets that the common
+/// floor puts above the plan in hand) finds
+/// the least of the fleets' optima (`optima`, by MILP) and proves it; the common floor
+/// plus each fleet's constant bounds that fleet's optimum.
+fn group_pricing_is_exact(
+    terms: PricingTerms<'_>,
+    g: &GroupInput<'_>,
+    links: &GroupLinks<'_>,
+    prices: &Prices,
+    residual: Option<&HashMap<Resource, f64>>,
+    optima: &[Option<f64>],
+    seed: u64,
+) {
+    let fleets: Vec<usize> = (0..optima.len()).collect();
+    let constants = fleet_constants(terms, g, prices);
+    if let ChainOutcome::Plan(floor) = fleets_floor(g, links, &fleets, f64::INFINITY) {
+        for (f, m) in optima.iter().enumerate() {
+            if let Some(m) = m {
+                assert!(constants[f] + floor <= m + 1e-6 * m.abs().max(1.0), "seed {seed} fleet {f}: floor above {m}");
+            }
+        }
+    }
+    let best = optima.iter().flatten().copied().fold(f64::INFINITY, f64::min);
+    let same = |v: f64| (v - best).abs() <= 1e-6 * best.abs().max(1.0) || (v.is_infinite() && best.is_infinite());
+    let priced = price_group(terms, g, prices, residual, None, EXACT);
+    let found = priced.column.as_ref().map_or(f64::INFINITY, |c| priced_value(c, prices));
+    assert!(same(found) && same(priced.bound), "seed {seed}: group {found} bound {} against {best}", priced.bound);
 }
 
 #[test]

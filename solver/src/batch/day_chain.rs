@@ -114,7 +114,15 @@ pub fn price_chain(
     if !shared.guide_fits || !shared.residual.is_none_or(|res| fleet_fits(g, f, res)) {
         return ChainOutcome::NoPlan;
     }
-    let links = (0..model.days.len())
+    let input = chain_input(model, fleet_links(g, shared, f), shared.stays.clone());
+    let constant = fleet_constant(terms, g, f, shared.prices);
+    best_chain(&input, below - constant).map(|c| g.choice(f, c.routes, c.hotels, c.options))
+}
+
+/// Per day, fleet `f`'s routes that fit as links, valued with their contested meals.
+fn fleet_links(g: &GroupInput<'_>, shared: &GroupLinks<'_>, f: usize) -> Vec<Vec<Link>> {
+    let p = g.prepared;
+    (0..p.model.days.len())
         .map(|d| {
             g.priced[f][d]
                 .iter()
@@ -125,10 +133,44 @@ pub fn price_chain(
                 })
                 .collect()
         })
+        .collect()
+}
+
+/// A lower bound, common to the `fleets` of group `g`, of a plan's value less its
+/// fleet's constant ([`fleet_constants`]): the best chain over every route any of them
+/// may drive, each at the least value any of them gives it. So each fleet's pricing value
+/// is at least its constant plus this, and a fleet whose constant puts it above the best
+/// plan in hand needs no chain of its own. `below`: as for [`price_chain`], without the
+/// constants (`NoPlan` says the bound is at least `below`).
+pub fn fleets_floor(g: &GroupInput<'_>, shared: &GroupLinks<'_>, fleets: &[usize], below: f64) -> ChainOutcome<f64> {
+    if !shared.guide_fits {
+        return ChainOutcome::NoPlan;
+    }
+    let days = g.prepared.model.days.len();
+    let mut least: Vec<FxHashMap<usize, Link>> = vec![FxHashMap::default(); days];
+    for &f in fleets {
+        for (d, links) in fleet_links(g, shared, f).into_iter().enumerate() {
+            for l in links {
+                least[d].entry(l.route).and_modify(|m| m.value = m.value.min(l.value)).or_insert(l);
+            }
+        }
+    }
+    let links = least
+        .into_iter()
+        .map(|day| {
+            let mut v: Vec<Link> = day.into_values().collect();
+            v.sort_by_key(|l| l.route);
+            v
+        })
         .collect();
-    let input = chain_input(model, links, shared.stays.clone());
-    let constant = fleet_constant(terms, g, f, shared.prices);
-    best_chain(&input, below - constant).map(|c| g.choice(f, c.routes, c.hotels, c.options))
+    let input = chain_input(&g.prepared.model, links, shared.stays.clone());
+    best_chain(&input, below).map(|c| c.value)
+}
+
+/// Per fleet of group `g`, what every plan of it pays at `prices` whatever its links
+/// ([`fleet_constant`]).
+pub fn fleet_constants(terms: PricingTerms<'_>, g: &GroupInput<'_>, prices: &Prices) -> Vec<f64> {
+    (0..g.prepared.fleets.len()).map(|f| fleet_constant(terms, g, f, prices)).collect()
 }
 
 /// What every plan of fleet `f` of group `g` pays at `prices` whatever its links: the

@@ -4,7 +4,7 @@
 //! prices times its use of them, optionally capped by residual capacities.
 
 use super::block::{GroupChoice, GroupInput, PlanColumn, Scope};
-use super::day_chain::{chain_prices, price_chain, GroupLinks};
+use super::day_chain::{chain_prices, fleet_constants, fleets_floor, price_chain, GroupLinks};
 use super::resource::{MealKey, Resource};
 use crate::chain::ChainOutcome;
 use crate::contract::{Catalog, ChangeCosts};
@@ -87,12 +87,27 @@ fn price_fleets(
     settings: MilpSettings,
     milps: bool,
 ) -> Priced {
-    let fleets = g.prepared.fleets.len();
     // The time limit is for all of this group's models together.
     let until = deadline(settings);
     if chain_prices(g) {
         return price_by_chains(terms, g, prices, residual, start, until, settings, milps);
     }
+    price_fleets_milp(terms, g, prices, residual, start, until, settings, milps)
+}
+
+/// [`price_fleets`] of a group with a budget: each fleet's LP relaxation and MILP.
+#[allow(clippy::too_many_arguments)]
+fn price_fleets_milp(
+    terms: PricingTerms<'_>,
+    g: &GroupInput<'_>,
+    prices: &Prices,
+    residual: Option<&HashMap<Resource, f64>>,
+    start: Option<&GroupChoice>,
+    until: Instant,
+    settings: MilpSettings,
+    milps: bool,
+) -> Priced {
+    let fleets = g.prepared.fleets.len();
     let settings = || MilpSettings { time_limit_s: seconds_until(until).max(0.01), ..settings };
     if fleets <= 1 && milps {
         return price_scope(terms, g, prices, residual, start, settings(), Scope::default()).0;
@@ -197,8 +212,24 @@ fn price_by_chains(
     let mut bound = f64::INFINITY;
     // What the fleets' chains share, built when the first fleet needs it.
     let mut links: Option<GroupLinks<'_>> = None;
+    // With several fleets, a bound for each from one chain over all their routes
+    // ([`fleets_floor`]): its constant plus the chain's value.
+    let mut common = vec![f64::NEG_INFINITY; g.prepared.fleets.len()];
+    if order.len() > 1 {
+        let shared = links.get_or_insert_with(|| GroupLinks::new(terms, g, prices, residual));
+        let constants = fleet_constants(terms, g, prices);
+        let least = order.iter().map(|&f| constants[f]).fold(f64::INFINITY, f64::min);
+        let floor = match fleets_floor(g, shared, &order, incumbent - least) {
+            ChainOutcome::Plan(v) => v,
+            ChainOutcome::NoPlan => incumbent - least,
+            ChainOutcome::TooLarge => f64::NEG_INFINITY,
+        };
+        for &f in &order {
+            common[f] = constants[f] + floor;
+        }
+    }
     for f in order {
-        let floor = g.fleet_floor(f);
+        let floor = g.fleet_floor(f).max(common[f]);
         if floor >= incumbent - 1e-6 || Instant::now() >= until {
             bound = bound.min(floor);
             continue;
