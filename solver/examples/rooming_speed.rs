@@ -2,27 +2,10 @@
 //! flow with the MILP where it does not answer (`best_rooming_charged`) and by the MILP
 //! alone, at room prices: `cargo run -p jidiao-solver --example rooming_speed -- BATCH.json`.
 
-use jidiao_solver::contract::{BatchJob, UnitKind};
+use jidiao_solver::contract::BatchJob;
 use jidiao_solver::model::Rooming;
 use jidiao_solver::rooming::{best_rooming_charged, best_rooming_milp, terms_on, Charges};
-use std::collections::BTreeMap;
 use std::time::Instant;
-
-fn rooming_of(lines: &[jidiao_solver::contract::RoomingLine]) -> Rooming {
-    let mut rooming = Rooming::default();
-    let mut families: BTreeMap<u32, u32> = BTreeMap::new();
-    for r in lines {
-        match r.unit {
-            UnitKind::Couple => rooming.couples += r.count,
-            UnitKind::Male => rooming.males += r.count,
-            UnitKind::Female => rooming.females += r.count,
-            UnitKind::Single => rooming.singles += r.count,
-            UnitKind::Family => *families.entry(r.size.unwrap_or(1)).or_default() += r.count,
-        }
-    }
-    rooming.families = families.into_iter().collect();
-    rooming
-}
 
 fn main() {
     let path = std::env::args().nth(1).expect("usage: rooming_speed BATCH.json");
@@ -32,7 +15,7 @@ fn main() {
         .iter()
         .flat_map(|g| {
             let date = g.trip.arrive.at.0.date();
-            let rooming = rooming_of(&g.group.rooming);
+            let rooming = Rooming::of_lines(&g.group.rooming);
             (0..job.catalog.hotels.len()).map(move |h| (h, date, rooming.clone()))
         })
         .collect();

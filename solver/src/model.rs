@@ -154,6 +154,23 @@ pub struct Rooming {
 }
 
 impl Rooming {
+    /// The units of a group's rooming list, families counted by size.
+    pub fn of_lines(lines: &[crate::contract::RoomingLine]) -> Rooming {
+        let mut rooming = Rooming::default();
+        let mut families: std::collections::BTreeMap<u32, u32> = Default::default();
+        for r in lines {
+            match r.unit {
+                UnitKind::Couple => rooming.couples += r.count,
+                UnitKind::Male => rooming.males += r.count,
+                UnitKind::Female => rooming.females += r.count,
+                UnitKind::Single => rooming.singles += r.count,
+                UnitKind::Family => *families.entry(r.size.unwrap_or(1)).or_default() += r.count,
+            }
+        }
+        rooming.families = families.into_iter().collect();
+        rooming
+    }
+
     /// Rooming units (couples, solo travellers, families): the most rooms any rooming of
     /// the list takes, each unit taking at most one room.
     pub fn units(&self) -> u32 {
@@ -368,18 +385,7 @@ impl TripModel {
                 available: v.available,
             })
             .collect();
-        let mut rooming = Rooming::default();
-        let mut families: std::collections::BTreeMap<u32, u32> = Default::default();
-        for r in &g.rooming {
-            match r.unit {
-                UnitKind::Couple => rooming.couples += r.count,
-                UnitKind::Male => rooming.males += r.count,
-                UnitKind::Female => rooming.females += r.count,
-                UnitKind::Single => rooming.singles += r.count,
-                UnitKind::Family => *families.entry(r.size.unwrap_or(1)).or_default() += r.count,
-            }
-        }
-        rooming.families = families.into_iter().collect();
+        let rooming = Rooming::of_lines(&g.rooming);
         let guide_day_fee =
             t.guide.as_ref().and_then(|gid| c.guides.iter().find(|g| &g.id == gid)).map_or(0.0, |g| g.day_fee);
         let fees_total =

@@ -57,11 +57,12 @@ pub const PRICING_SHARE: f64 = 0.45;
 pub const PRICING_SHARE_ALONE: f64 = 0.7;
 
 /// [`PRICING_SHARE`] of a batch larger than one recombination model
-/// ([`neighbourhood::WHOLE`] groups). With pricing by chains a round at 300 groups takes
-/// 10-50 s, so at 0.7 the rounds ran to 497 s of 600 and left the choosing phase 70 s:
-/// 281-283 of the 300 groups planned, against 289-299 when one slow MILP round took
-/// the same share.
-pub const PRICING_SHARE_LARGE: f64 = 0.4;
+/// ([`neighbourhood::WHOLE`] groups). The choosing phase must place every group there.
+/// Measured at 300 groups in 600 s: at 0.7 the rounds (then 10-50 s each) ran to 497 s
+/// and 281-283 groups were planned; at 0.4, 300/300 with those rounds; at 0.4 with the
+/// rounds of 4-30 s of session 11 (more columns), 280/300 (the diving ran to 376 s); at
+/// 0.25, 300/300, gap 18.1%, bound 38.13 M after 16 rounds.
+pub const PRICING_SHARE_LARGE: f64 = 0.25;
 
 /// Share of the time limit the search for rooming options may take (from the start).
 pub const OPTIONS_SHARE: f64 = 0.2;
