@@ -378,9 +378,12 @@ mod tests {
     }
 
     fn random_rooming(rng: &mut ChaCha8Rng) -> Rooming {
-        let mut families: Vec<(u32, u32)> =
-            (3..=5).filter_map(|s| rng.random_bool(0.4).then(|| (s, rng.random_range(1..=2)))).collect();
-        families.sort_unstable();
+        let mut families: Vec<(u32, u32)> = Vec::new();
+        for size in 3..=5 {
+            if rng.random_bool(0.4) {
+                families.push((size, rng.random_range(1..=2)));
+            }
+        }
         // Never empty: a rooming list has someone on it.
         let couples = rng.random_range(0..=6);
         Rooming {
@@ -441,9 +444,12 @@ mod tests {
         for case in 0..4000 {
             let hotel = random_hotel(&mut rng);
             let rooming = random_rooming(&mut rng);
-            let per_room: Vec<(usize, f64)> = (0..hotel.rooms.len())
-                .filter_map(|i| rng.random_bool(0.4).then(|| (i, rng.random_range(0..=60) as f64 * 5.0)))
-                .collect();
+            let mut per_room: Vec<(usize, f64)> = Vec::new();
+            for i in 0..hotel.rooms.len() {
+                if rng.random_bool(0.4) {
+                    per_room.push((i, rng.random_range(0..=60) as f64 * 5.0));
+                }
+            }
             let keep: Vec<(usize, u32)> = (0..rng.random_range(0..=2))
                 .map(|_| (rng.random_range(0..hotel.rooms.len()), rng.random_range(1..=6)))
                 .collect();
