@@ -30,8 +30,10 @@
 //!    better), LP-guided diving ([`super::dive`]) may beat it (it holds groups to the
 //!    master LP's columns a few at a time and prices the groups it can no longer place),
 //!    the integer master over the pool improves them, recombination improves them again,
-//!    a last repair plans any group left out, and a local search re-plans each group
-//!    within what the others leave ([`improve`]).
+//!    a last repair plans any group left out, a local search re-plans each group
+//!    within what the others leave ([`improve`]), and ruin and recreate
+//!    ([`super::ruin`]) moves small neighbourhoods of competing groups together. Between
+//!    [`NEIGHBOURHOOD`] and [`WHOLE`] groups the last two take the whole phase.
 //!
 //! The answer's gap is measured against the Lagrangian bound, so it is honest.
 
@@ -44,6 +46,7 @@ use super::priced_rooming::{extend_options, extend_within};
 use super::pricing::{bound_group, fit_group, price_group, priced_value, Prices, PricingTerms};
 use super::recombine::recombination_prices;
 use super::resource::Resource;
+use super::ruin::ruin_and_recreate;
 use crate::milp::highs::MilpSettings;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -335,6 +338,12 @@ pub fn decompose(
             smoothing = (1.0 - (1.0 - smoothing) * 0.5).min(MAX_SMOOTHING);
         }
     }
+    // Between [`NEIGHBOURHOOD`] and [`WHOLE`] groups the local search and ruin and
+    // recreate take the choosing phase: measured at 100 groups in 60 s, the diving, the
+    // integer master (proven within 1% of the pool's best) and recombination found
+    // nothing better in 17 s, and ruin and recreate in their place took the plan from
+    // 13.576 M to 13.487 M.
+    let local_search_first = n > NEIGHBOURHOOD && n <= WHOLE;
     let mut choice = greedy(catalog, &pool, &lp_values);
     // The plans that fit together before pricing (repaired and recombined) may still be
     // the best.
@@ -343,7 +352,8 @@ pub fn decompose(
     }
     // LP-guided diving, from the pool priced so far, for a start that may beat the greedy one.
     let dive_until = Instant::now() + budget.until.saturating_duration_since(Instant::now()).mul_f64(DIVE_SHARE);
-    if let Some(d) = dive(terms, groups, spread, &mut pool, &penalties, Budget { until: dive_until, ..budget }) {
+    if local_search_first {
+    } else if let Some(d) = dive(terms, groups, spread, &mut pool, &penalties, Budget { until: dive_until, ..budget }) {
         let better = objective_of_pool(&pool, &penalties, &d) < objective_of_pool(&pool, &penalties, &choice) - 1e-9;
         if better && capacities_hold(catalog, &pool, &d) {
             choice = d;
@@ -355,7 +365,7 @@ pub fn decompose(
     // The integer master over the pool, from the best start so far (half the time left: the
     // local search takes the rest).
     let left = seconds_left(budget.until);
-    if left > 0.2 && objective - best_bound > budget.mip_gap * objective.abs() {
+    if !local_search_first && left > 0.2 && objective - best_bound > budget.mip_gap * objective.abs() {
         let settings = MilpSettings { offset: 0.0, time_limit_s: left * 0.5, mip_gap: budget.mip_gap, presolve: true };
         if let Some(m) = solve_integer(catalog, &pool, &penalties, &choice, settings) {
             let candidate = objective_of(&m.choice);
@@ -369,7 +379,7 @@ pub fn decompose(
     let batch = Batch { terms, groups: &*groups, footprint: &footprint, own_bounds, penalties: &penalties, size };
     let left = seconds_left(budget.until);
     let before = objective_of_pool(&pool, &penalties, &choice);
-    if left > 1.0 && before - best_bound > budget.mip_gap * before.abs() {
+    if !local_search_first && left > 1.0 && before - best_bound > budget.mip_gap * before.abs() {
         let until = Instant::now() + std::time::Duration::from_secs_f64(left * RECOMBINE_SHARE);
         recombine_neighbourhoods(&batch, &mut pool, &mut choice, until, budget.mip_gap);
     }
@@ -377,6 +387,11 @@ pub fn decompose(
         repair(terms, groups, spread, &mut pool, &mut choice, budget);
     }
     improve(terms, groups, spread, own_bounds, &mut pool, &mut choice, budget);
+    // Then neighbourhoods of competing groups moved together, while the gap is open.
+    let objective = objective_of_pool(&pool, &penalties, &choice);
+    if objective - best_bound > budget.mip_gap * objective.abs() {
+        ruin_and_recreate(terms, groups, spread, &mut pool, &mut choice, budget.until, budget.mip_gap);
+    }
     let objective = objective_of_pool(&pool, &penalties, &choice);
     let choices = choice.iter().enumerate().map(|(g, c)| c.map(|j| pool.columns[g][j].choice.clone())).collect();
     Decomposition { choices, objective, bound: best_bound.min(objective), rounds, columns: pool.len() as u64, failure }

@@ -25,6 +25,7 @@ pub mod pricing;
 pub mod recombine;
 pub mod resource;
 pub mod result;
+pub mod ruin;
 
 use crate::contract::{BatchJob, Change, DiagnosisItem, FleetUse, JobKind, Night, Plan, SolverFigures, Status, SCHEMA};
 use crate::milp::highs::MilpSettings;
