@@ -81,6 +81,8 @@ pub fn cheapest_takes(
     }
     let mut classes = whole_room_classes(hotel, &types, rooming);
     let fixed_rooms: u32 = classes.iter().map(|c| c.rooms).sum();
+    // Then one class per room size for the rooms men and women share (its unit is a
+    // placeholder: `takes` splits these rooms between them).
     let base = classes.len();
     for &s in &sizes {
         let to = types.iter().enumerate().filter(|(_, t)| t.sleeps == s).map(|(p, _)| (p, 0.0)).collect();

@@ -351,9 +351,11 @@ pub fn decompose(
         choice = first;
     }
     // LP-guided diving, from the pool priced so far, for a start that may beat the greedy one.
-    let dive_until = Instant::now() + budget.until.saturating_duration_since(Instant::now()).mul_f64(DIVE_SHARE);
-    if local_search_first {
-    } else if let Some(d) = dive(terms, groups, spread, &mut pool, &penalties, Budget { until: dive_until, ..budget }) {
+    let dived = (!local_search_first).then(|| {
+        let dive_until = Instant::now() + budget.until.saturating_duration_since(Instant::now()).mul_f64(DIVE_SHARE);
+        dive(terms, groups, spread, &mut pool, &penalties, Budget { until: dive_until, ..budget })
+    });
+    if let Some(d) = dived.flatten() {
         let better = objective_of_pool(&pool, &penalties, &d) < objective_of_pool(&pool, &penalties, &choice) - 1e-9;
         if better && capacities_hold(catalog, &pool, &d) {
             choice = d;
