@@ -5,4 +5,5 @@
 
 pub mod lone_group;
 pub mod oracle;
+pub mod room_for_one;
 pub mod tiny_jobs;

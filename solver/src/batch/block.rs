@@ -22,6 +22,7 @@ use good_lp::{constraint, variable, Constraint, Expression, ProblemVariables};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// One group of a batch model.
+#[derive(Clone)]
 pub struct GroupInput<'a> {
     /// The group's prepared model (routes, rooming, fleets).
     pub prepared: &'a Prepared,

@@ -46,7 +46,7 @@ use super::priced_rooming::{extend_options, extend_within};
 use super::pricing::{bound_group, fit_group, price_group, priced_value, Prices, PricingTerms};
 use super::recombine::recombination_prices;
 use super::resource::Resource;
-use super::ruin::ruin_and_recreate;
+use super::ruin::{ruin_and_recreate, Hints};
 use crate::milp::highs::MilpSettings;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -392,7 +392,9 @@ pub fn decompose(
     // Then neighbourhoods of competing groups moved together, while the gap is open.
     let objective = objective_of_pool(&pool, &penalties, &choice);
     if objective - best_bound > budget.mip_gap * objective.abs() {
-        ruin_and_recreate(terms, groups, spread, &mut pool, &mut choice, budget.until, budget.mip_gap);
+        let own: Vec<Option<usize>> = starts.iter().map(|s| s.as_ref().map(|_| 0)).collect();
+        let hints = Hints { own: &own, own_bounds, penalties: &penalties, prices: &centre };
+        ruin_and_recreate(terms, groups, spread, hints, &mut pool, &mut choice, budget.until, budget.mip_gap);
     }
     let objective = objective_of_pool(&pool, &penalties, &choice);
     let choices = choice.iter().enumerate().map(|(g, c)| c.map(|j| pool.columns[g][j].choice.clone())).collect();
@@ -646,14 +648,15 @@ fn repair(
 
 /// Local search on `choice` while time lasts: each group re-planned at its best within
 /// what the others leave of the inventory (its pricing at zero prices within the residual
-/// capacities, from its current plan), a better plan replacing the current one. In waves
-/// of groups whose footprints do not overlap ([`independent`]); a new plan that no longer
-/// fits what the wave's earlier groups took is not taken. The groups furthest above their
+/// capacities, from its current plan; up to [`WHOLE`] groups its options first extended
+/// with roomings that fit what is left, [`extend_within`]), a better plan replacing the
+/// current one. In waves of groups whose footprints do not overlap ([`independent`]); a
+/// new plan that no longer fits what the wave's earlier groups took is not taken. The groups furthest above their
 /// own optimum (the unplanned first) lead. Each replacement lowers the objective and keeps
 /// every capacity; a pass that improves nothing ends it.
 fn improve(
     terms: PricingTerms<'_>,
-    groups: &[GroupInput<'_>],
+    groups: &mut [GroupInput<'_>],
     spread: Spread<'_>,
     own_bounds: &[f64],
     pool: &mut Pool,
@@ -674,14 +677,22 @@ fn improve(
             let wave = independent(&order, spread.footprint);
             order.retain(|g| !wave.contains(g));
             let now = use_of(pool, choice);
+            let residuals: Vec<HashMap<Resource, f64>> = wave
+                .iter()
+                .map(|&g| residual(catalog, &spread.reach[g], &now, choice[g].map(|j| &pool.columns[g][j])))
+                .collect();
+            // Roomings that fit what is left, where the group's options do not.
+            if spread.fitting {
+                extend_within(terms, groups, &wave, &residuals);
+            }
+            let readonly: &[GroupInput<'_>] = groups;
             let found: Vec<(usize, Option<super::block::PlanColumn>)> = wave
                 .par_iter()
-                .map(|&g| {
+                .zip(&residuals)
+                .map(|(&g, residual)| {
                     let Some(settings) = wave_settings(budget.until, budget.mip_gap) else { return (g, None) };
-                    let own = choice[g].map(|j| &pool.columns[g][j]);
-                    let residual = residual(catalog, &spread.reach[g], &now, own);
-                    let start = own.map(|c| &c.choice);
-                    (g, price_group(terms, &groups[g], &Prices::new(), Some(&residual), start, settings).column)
+                    let start = choice[g].map(|j| &pool.columns[g][j].choice);
+                    (g, price_group(terms, &readonly[g], &Prices::new(), Some(residual), start, settings).column)
                 })
                 .collect();
             let mut used = now;
