@@ -40,6 +40,7 @@
 use super::block::{GroupChoice, GroupInput};
 use super::dive::dive;
 use super::joint::joint_lp;
+use super::live_master::LiveMaster;
 use super::master::{add_use, fill_cheapest, fits, solve_integer, solve_lp, take_use, use_of, Pool};
 use super::neighbourhood::{recombine_neighbourhoods, Batch, NEIGHBOURHOOD, WHOLE};
 use super::priced_rooming::{extend_options, extend_within};
@@ -250,10 +251,29 @@ pub fn decompose(
         best_bound = best_bound.max(lagrangian(&bounds, &centre));
         report(rounds, pool.len() as u64, None, Some(best_bound));
     }
+    // The master LP kept between rounds, solved by the interior-point method (see
+    // [`LiveMaster::set_interior`]).
+    let mut live = LiveMaster::new(&penalties).ok();
+    if let Some(m) = live.as_mut() {
+        if m.set_interior(true).is_err() {
+            live = None;
+        }
+    }
     // A round is not started when the last one's length would carry it past the deadline.
     while Instant::now() + last_round < budget.pricing_until {
         let round_started = Instant::now();
-        let lp = match solve_lp(catalog, &pool, &penalties, &[], lp_settings(budget.pricing_until)) {
+        // The master kept alive between rounds; built from scratch when HiGHS failed on it.
+        let solved =
+            match live.as_mut().map(|m| m.solve(catalog, &pool, &[], lp_settings(budget.pricing_until).time_limit_s)) {
+                Some(Ok(lp)) => Ok(lp),
+                Some(Err(_)) | None if Instant::now() < budget.pricing_until => {
+                    live = None;
+                    solve_lp(catalog, &pool, &penalties, &[], lp_settings(budget.pricing_until))
+                }
+                Some(Err(e)) => Err(e),
+                None => Err("the master LP ran out of time".into()),
+            };
+        let lp = match solved {
             Ok(lp) => lp,
             Err(e) => {
                 if Instant::now() < budget.pricing_until {
@@ -352,8 +372,12 @@ pub fn decompose(
     }
     // LP-guided diving, from the pool priced so far, for a start that may beat the greedy one.
     let dived = (!local_search_first).then(|| {
+        // Diving holds the columns the LP puts at 1: a vertex.
+        if live.as_mut().is_some_and(|m| m.set_interior(false).is_err()) {
+            live = None;
+        }
         let dive_until = Instant::now() + budget.until.saturating_duration_since(Instant::now()).mul_f64(DIVE_SHARE);
-        dive(terms, groups, spread, &mut pool, &penalties, Budget { until: dive_until, ..budget })
+        dive(terms, groups, spread, &mut pool, &penalties, &mut live, Budget { until: dive_until, ..budget })
     });
     if let Some(d) = dived.flatten() {
         let better = objective_of_pool(&pool, &penalties, &d) < objective_of_pool(&pool, &penalties, &choice) - 1e-9;

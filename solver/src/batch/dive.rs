@@ -18,6 +18,7 @@
 
 use super::block::GroupInput;
 use super::colgen::{residual, seconds_left, wave_settings, Budget, Spread, REPAIR_GAP};
+use super::live_master::LiveMaster;
 use super::master::{add_use, fill_cheapest, fits, solve_lp, use_of, Hold, Pool};
 use super::priced_rooming::extend_within;
 use super::pricing::{price_group, PricingTerms};
@@ -29,7 +30,7 @@ use std::collections::HashMap;
 /// Most of the open groups held in one step of rule 3 (at least one).
 pub const HOLD_SHARE: f64 = 0.1;
 
-/// Dives from an all-open master over `pool` until every group is held or `budget.until`;
+/// Dives from an all-open master over `pool` (kept in `live` when there is one) until every group is held or `budget.until`;
 /// groups still open then get their cheapest column that fits, if any. Returns a column
 /// (or `None`, unplanned) per group, all together within the capacities, or `None` when
 /// the master LP could not be solved. New columns join `pool`.
@@ -39,6 +40,7 @@ pub fn dive(
     spread: Spread<'_>,
     pool: &mut Pool,
     penalties: &[f64],
+    live: &mut Option<LiveMaster>,
     budget: Budget,
 ) -> Option<Vec<Option<usize>>> {
     let catalog = terms.catalog;
@@ -56,7 +58,12 @@ pub fn dive(
         }
         let settings =
             MilpSettings { offset: 0.0, time_limit_s: seconds_left(budget.until), mip_gap: 0.0, presolve: true };
-        let lp = solve_lp(catalog, pool, penalties, &holds, settings).ok()?;
+        // The live master when there is one (each step then starts from the last basis).
+        let lp = match live.as_mut() {
+            Some(m) => m.solve(catalog, pool, &holds, settings.time_limit_s),
+            None => solve_lp(catalog, pool, penalties, &holds, settings),
+        }
+        .ok()?;
         let mut used = use_of(pool, &chosen(&holds));
         // 1. What the LP plans whole.
         let mut held = 0usize;

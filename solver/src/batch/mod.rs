@@ -17,6 +17,7 @@ pub mod colgen;
 pub mod day_chain;
 pub mod dive;
 pub mod joint;
+pub mod live_master;
 pub mod master;
 pub mod neighbourhood;
 pub mod options;
