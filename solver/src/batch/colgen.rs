@@ -372,10 +372,6 @@ pub fn decompose(
     }
     // LP-guided diving, from the pool priced so far, for a start that may beat the greedy one.
     let dived = (!local_search_first).then(|| {
-        // Diving holds the columns the LP puts at 1: a vertex.
-        if live.as_mut().is_some_and(|m| m.set_interior(false).is_err()) {
-            live = None;
-        }
         let dive_until = Instant::now() + budget.until.saturating_duration_since(Instant::now()).mul_f64(DIVE_SHARE);
         dive(terms, groups, spread, &mut pool, &penalties, &mut live, Budget { until: dive_until, ..budget })
     });

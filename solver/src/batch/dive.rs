@@ -2,7 +2,8 @@
 //! by holding groups, a few at a time, to the columns the master LP settles on, and
 //! generating new columns for the groups it can no longer place.
 //!
-//! Each step solves the master LP with the groups held so far fixed ([`Hold`]), then:
+//! Each step solves the master LP with the groups held so far fixed ([`Hold`]) (the live
+//! master of column generation, by interior points, when there is one), then:
 //! 1. every open group the LP plans with one column at 1 is held to it (those columns fit
 //!    beside the held ones: the LP's solution keeps the capacities and no use is negative);
 //! 2. otherwise each open group the LP leaves partly unplanned is priced at the LP's

@@ -4,7 +4,9 @@
 //! scratch; at 300 groups (5,000 columns, 3,000 capacity rows) that took 10-17 s a round,
 //! against 3 s for pricing every group. Here the LP stays in HiGHS: each round adds only the
 //! new columns (and the rows of resources they are the first to use), and the simplex
-//! starts from the last round's basis.
+//! starts from the last round's basis, or (as the decomposition runs it) the interior-point
+//! method solves it: 2.5-5.8 s a round at 300 groups, and the diving's steps, with groups
+//! held, 0.1-6 s (the simplex method from no basis took 70 s, then 10-25 s a step).
 
 use super::master::{Hold, MasterLp, Pool};
 use super::pricing::Prices;
@@ -49,8 +51,8 @@ impl LiveMaster {
         })
     }
 
-    /// Solves by the interior-point method (`on`: the pricing rounds, whose prices are
-    /// better central) or by the simplex method (diving, which needs a vertex).
+    /// Solves by the interior-point method without crossover (`on`: faster at 300 groups,
+    /// and central prices for pricing) or by the simplex method from the last basis.
     pub fn set_interior(&mut self, on: bool) -> Result<(), String> {
         self.lp.set_interior(on)
     }

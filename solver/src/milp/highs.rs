@@ -246,9 +246,9 @@ impl IncrementalLp {
 
     /// Solves by the interior-point method without crossover (`on`), or by the simplex
     /// method from the last basis. Interior points are faster on a large master (measured
-    /// at 300 groups: 2.5-5.8 s against 10-15 s) and their duals are central, so pricing at
-    /// them moves the Lagrangian bound more per round; a simplex vertex is what diving
-    /// needs (columns at 1).
+    /// at 300 groups: 2.5-5.8 s against 10-15 s for the simplex method, from scratch or
+    /// from the last basis, and 70 s from no basis after interior points) and their duals
+    /// are central, so pricing at them moves the Lagrangian bound more per round.
     pub fn set_interior(&mut self, on: bool) -> Result<(), String> {
         let model = self.model()?;
         let (solver, crossover) = if on { ("ipm", "off") } else { ("choose", "on") };
