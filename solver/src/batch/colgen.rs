@@ -516,7 +516,11 @@ pub const JOINT_LP_ROUTES: usize = 3;
 
 /// Most route columns in the joint LP relaxation ([`starting_prices`]); measured: 105k
 /// columns (30 groups) solve in 2 s, 88k (100 groups, one fleet each) in 17 s, and 303k
-/// (300 groups) did not finish in 104 s while taking the peak memory to 1.9 GB.
+/// (300 groups) did not finish in 104 s while taking the peak memory to 1.9 GB. With the
+/// generator's batches of today (session 14: every fleet's routes priced) the trimmed
+/// model has 1.9 M route columns at 100 groups and 6.8 M at 300 (0.76 M and 2.7 M at one
+/// route per day and places), so it runs only on small batches: the prices then come
+/// from recombination (at most [`WHOLE`] groups) or from the first master LP.
 pub const JOINT_LP_MAX_COLUMNS: usize = 150_000;
 
 /// Least time worth giving the joint LP relaxation: with less it does not finish at 100

@@ -63,8 +63,11 @@ pub const PRICING_SHARE_ALONE: f64 = 0.7;
 /// Measured at 300 groups in 600 s: at 0.7 the rounds (then 10-50 s each) ran to 497 s
 /// and 281-283 groups were planned; at 0.4, 300/300 with those rounds; at 0.4 with the
 /// rounds of 4-30 s of session 11 (more columns), 280/300 (the diving ran to 376 s); at
-/// 0.25, 300/300, gap 18.1%, bound 38.13 M after 16 rounds.
-pub const PRICING_SHARE_LARGE: f64 = 0.25;
+/// 0.25, 300/300, gap 18.1%, bound 38.13 M after 16 rounds. With the live master
+/// (session 14, on a machine half as fast as session 13's): at 0.25 14 rounds, bound
+/// 38.82 M, gap 15.5%; at 0.35 17 rounds, 39.89 M, 13.5%; at 0.45 19 rounds, 40.20 M,
+/// 12.9%, every time 300/300 at about 46.0-46.1 M (the plan barely moved; the bound did).
+pub const PRICING_SHARE_LARGE: f64 = 0.45;
 
 /// Share of the time limit the search for rooming options may take (from the start).
 pub const OPTIONS_SHARE: f64 = 0.2;
