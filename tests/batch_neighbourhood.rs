@@ -15,11 +15,10 @@ use jidiao_solver::batch::pricing::PricingTerms;
 use jidiao_solver::batch::recombine::recombine_within;
 use jidiao_solver::contract::{ChangeCosts, PlanJob};
 use jidiao_solver::milp::highs::MilpSettings;
-use jidiao_solver::planner::{prepare, solve_prepared, SolveContext};
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 use support::lone_group::{lone_group, plan_job};
-use support::room_for_one::{fits, optimum, room_for_one, roomy, without_those_rooms};
+use support::room_for_one::{contested_copy, fits, optimum, without_those_rooms};
 use support::tiny_jobs::tiny_job;
 
 const EXACT: MilpSettings = MilpSettings { offset: 0.0, time_limit_s: 60.0, mip_gap: 0.0, presolve: true };
@@ -27,12 +26,7 @@ const EXACT: MilpSettings = MilpSettings { offset: 0.0, time_limit_s: 60.0, mip_
 /// What the case showed: `None` when the job has no plan or its tightened hotel is not
 /// shared by the copies' columns; otherwise whether the first copy found room elsewhere.
 fn reserved_rooms_are_kept(job: &PlanJob) -> Option<bool> {
-    let job = roomy(job);
-    let plan = optimum(&job)?;
-    let job = room_for_one(&job, &plan);
-    let ctx = SolveContext { mip_gap: 0.0, ..SolveContext::default() };
-    let p = prepare(&job, &ctx).ok()?;
-    let own = solve_prepared(&p, &ctx, Instant::now()).plan?;
+    let (job, p, own) = contested_copy(job)?;
     let contested = HashSet::new();
     let costs = ChangeCosts::default();
     let terms = PricingTerms { catalog: &job.catalog, contested: &contested, costs: &costs };

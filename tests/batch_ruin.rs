@@ -13,23 +13,17 @@ use jidiao_solver::batch::master::Pool;
 use jidiao_solver::batch::pricing::{Prices, PricingTerms};
 use jidiao_solver::batch::ruin::{ruin_and_recreate, Hints};
 use jidiao_solver::contract::{ChangeCosts, PlanJob};
-use jidiao_solver::planner::{prepare, solve_prepared, SolveContext};
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 use support::lone_group::{lone_group, plan_job};
-use support::room_for_one::{fits, optimum, room_for_one, roomy, without_those_rooms};
+use support::room_for_one::{contested_copy, fits, optimum, without_those_rooms};
 use support::tiny_jobs::tiny_job;
 
 /// What the case showed: `None` when the job has no plan, its plan without the tightened
 /// rooms is not dearer, or both copies fit at the optimum (nothing to sort out);
 /// otherwise `Some(())` once every assertion held.
 fn copies_sorted_out(job: &PlanJob) -> Option<()> {
-    let job = roomy(job);
-    let plan = optimum(&job)?;
-    let job = room_for_one(&job, &plan);
-    let ctx = SolveContext { mip_gap: 0.0, ..SolveContext::default() };
-    let p = prepare(&job, &ctx).ok()?;
-    let own = solve_prepared(&p, &ctx, Instant::now()).plan?;
+    let (job, p, own) = contested_copy(job)?;
     let elsewhere = optimum(&without_those_rooms(&job, &own))?;
     let contested = HashSet::new();
     let costs = ChangeCosts::default();

@@ -3,7 +3,7 @@
 
 use jidiao_solver::batch::master::{use_of, Pool};
 use jidiao_solver::contract::{Allotment, Catalog, Plan, PlanJob};
-use jidiao_solver::planner::{prepare, solve_prepared, SolveContext};
+use jidiao_solver::planner::{prepare, solve_prepared, Prepared, SolveContext};
 use std::time::Instant;
 
 /// The job's own optimal plan, or `None` when it has none.
@@ -11,6 +11,19 @@ pub fn optimum(job: &PlanJob) -> Option<Plan> {
     let ctx = SolveContext { mip_gap: 0.0, ..SolveContext::default() };
     let p = prepare(job, &ctx).ok()?;
     solve_prepared(&p, &ctx, Instant::now()).plan
+}
+
+/// The two-copies case of `job`: the job with room for one copy only at its optimum's
+/// first hotel ([`roomy`], then [`room_for_one`]), prepared, and the copy's own optimum
+/// there; `None` when the job has no plan.
+pub fn contested_copy(job: &PlanJob) -> Option<(PlanJob, Prepared, Plan)> {
+    let job = roomy(job);
+    let plan = optimum(&job)?;
+    let job = room_for_one(&job, &plan);
+    let ctx = SolveContext { mip_gap: 0.0, ..SolveContext::default() };
+    let p = prepare(&job, &ctx).ok()?;
+    let own = solve_prepared(&p, &ctx, Instant::now()).plan?;
+    Some((job, p, own))
 }
 
 /// The job with room for two groups everywhere: every allotment a hundred times larger,

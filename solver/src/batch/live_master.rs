@@ -152,22 +152,13 @@ impl LiveMaster {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::block::{GroupChoice, PlanColumn};
+    use crate::batch::block::PlanColumn;
+    use crate::batch::fixture::catalog;
     use crate::batch::master::solve_lp;
-    use crate::contract::JobBody;
     use crate::milp::highs::MilpSettings;
-    use crate::milp::plan::PlanChoice;
     use chrono::NaiveDate;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
-
-    fn catalog() -> Catalog {
-        let text = include_str!("../../../fixtures/batch/yunnan-3-groups.job.json");
-        match crate::parse::parse_job(text).expect("the fixture parses").body {
-            JobBody::Batch(b) => b.catalog,
-            _ => unreachable!("a batch fixture"),
-        }
-    }
 
     /// A column using `coaches` of vehicle 1 (one a day in the fixture) on each of `days`.
     fn column(key: usize, cost: f64, days: &[u32], coaches: f64) -> PlanColumn {
@@ -178,13 +169,7 @@ mod tests {
                 (Resource::Vehicle { vehicle: 1, date }, coaches)
             })
             .collect();
-        let choice = GroupChoice {
-            fleet: key,
-            choice: PlanChoice { routes: vec![key], hotels: vec![] },
-            options: vec![],
-            objective: cost,
-        };
-        PlanColumn { choice, cost, usage }
+        crate::batch::fixture::column(key, cost, usage)
     }
 
     /// Grown a few columns at a time, with holds put on and taken off, the live master

@@ -259,29 +259,13 @@ pub fn fits(catalog: &Catalog, used: &HashMap<Resource, f64>, c: &PlanColumn) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contract::JobBody;
-    use crate::milp::plan::PlanChoice;
+    use crate::batch::fixture::catalog;
     use chrono::NaiveDate;
-
-    /// The shipped batch fixture's catalog: `coach-45` (vehicle 1) has one coach a day.
-    fn catalog() -> Catalog {
-        let text = include_str!("../../../fixtures/batch/yunnan-3-groups.job.json");
-        match crate::parse::parse_job(text).expect("the fixture parses").body {
-            JobBody::Batch(b) => b.catalog,
-            _ => unreachable!("a batch fixture"),
-        }
-    }
 
     fn column(fleet: usize, cost: f64, coaches: f64) -> PlanColumn {
         let date = NaiveDate::from_ymd_opt(2026, 7, 10).expect("a date");
         let usage = if coaches > 0.0 { vec![(Resource::Vehicle { vehicle: 1, date }, coaches)] } else { vec![] };
-        let choice = GroupChoice {
-            fleet,
-            choice: PlanChoice { routes: vec![fleet], hotels: vec![] },
-            options: vec![],
-            objective: cost,
-        };
-        PlanColumn { choice, cost, usage }
+        crate::batch::fixture::column(fleet, cost, usage)
     }
 
     const LP: MilpSettings = MilpSettings { offset: 0.0, time_limit_s: 10.0, mip_gap: 0.0, presolve: true };

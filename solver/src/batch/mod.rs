@@ -16,6 +16,8 @@ pub mod check;
 pub mod colgen;
 pub mod day_chain;
 pub mod dive;
+#[cfg(test)]
+mod fixture;
 pub mod joint;
 pub mod live_master;
 pub mod master;
