@@ -34,7 +34,7 @@ pub const HOLD_SHARE: f64 = 0.1;
 /// Dives from an all-open master over `pool` (kept in `live` when there is one) until every group is held or `budget.until`;
 /// groups still open then get their cheapest column that fits, if any. Returns a column
 /// (or `None`, unplanned) per group, all together within the capacities, or `None` when
-/// the master LP could not be solved. New columns join `pool`.
+/// the first master LP could not be solved. New columns join `pool`.
 pub fn dive(
     terms: PricingTerms<'_>,
     groups: &mut [GroupInput<'_>],
@@ -60,11 +60,17 @@ pub fn dive(
         let settings =
             MilpSettings { offset: 0.0, time_limit_s: seconds_left(budget.until), mip_gap: 0.0, presolve: true };
         // The live master when there is one (each step then starts from the last basis).
-        let lp = match live.as_mut() {
+        let solved = match live.as_mut() {
             Some(m) => m.solve(catalog, pool, &holds, settings.time_limit_s),
             None => solve_lp(catalog, pool, penalties, &holds, settings),
-        }
-        .ok()?;
+        };
+        // A master LP cut short by the deadline ends the dive with the groups held so far
+        // (the open ones get their cheapest column that fits, below), not without them.
+        let lp = match solved {
+            Ok(lp) => lp,
+            Err(_) if holds.iter().any(|h| *h != Hold::Open) => break,
+            Err(_) => return None,
+        };
         let mut used = use_of(pool, &chosen(&holds));
         // 1. What the LP plans whole.
         let mut held = 0usize;
