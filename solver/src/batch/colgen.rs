@@ -266,12 +266,11 @@ pub fn decompose(
         let solved =
             match live.as_mut().map(|m| m.solve(catalog, &pool, &[], lp_settings(budget.pricing_until).time_limit_s)) {
                 Some(Ok(lp)) => Ok(lp),
-                Some(Err(_)) | None if Instant::now() < budget.pricing_until => {
+                _ if Instant::now() < budget.pricing_until => {
                     live = None;
                     solve_lp(catalog, &pool, &penalties, &[], lp_settings(budget.pricing_until))
                 }
-                Some(Err(e)) => Err(e),
-                None => Err("the master LP ran out of time".into()),
+                _ => Err("the master LP ran out of time".into()),
             };
         let lp = match solved {
             Ok(lp) => lp,

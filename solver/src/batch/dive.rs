@@ -31,10 +31,11 @@ use std::collections::HashMap;
 /// Most of the open groups held in one step of rule 3 (at least one).
 pub const HOLD_SHARE: f64 = 0.1;
 
-/// Dives from an all-open master over `pool` (kept in `live` when there is one) until every group is held or `budget.until`;
-/// groups still open then get their cheapest column that fits, if any. Returns a column
-/// (or `None`, unplanned) per group, all together within the capacities, or `None` when
-/// the first master LP could not be solved. New columns join `pool`.
+/// Dives from an all-open master over `pool` (kept in `live` when there is one) until
+/// every group is held or `budget.until`; groups still open then get their cheapest column
+/// that fits, if any. Returns a column (or `None`, unplanned) per group, all together
+/// within the capacities, or `None` when the first master LP could not be solved. New
+/// columns join `pool`.
 pub fn dive(
     terms: PricingTerms<'_>,
     groups: &mut [GroupInput<'_>],

@@ -146,6 +146,12 @@ pub fn solve_from(problem: HighsProblem, settings: MilpSettings, start: Option<&
         Ok(s) => s,
         Err(e) => return MilpOutcome::Failed(format!("HiGHS failed: {e:?}")),
     };
+    outcome_of(&solved, columns)
+}
+
+/// What a HiGHS solve came to, its values and reduced costs cut to the first `columns`
+/// columns (the objective's constant column after them left out).
+fn outcome_of(solved: &::highs::SolvedModel, columns: usize) -> MilpOutcome {
     let status = solved.status();
     let bound = solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NEG_INFINITY);
     // Read the raw info value: the highs crate's `primal_solution_status()` panics on values it
@@ -263,11 +269,6 @@ impl IncrementalLp {
         Ok(())
     }
 
-    /// Columns so far.
-    pub fn columns(&self) -> usize {
-        self.cols.len()
-    }
-
     /// Solves from the last basis within `time_limit_s`: [`MilpOutcome::Solved`] with
     /// `proven` when optimal (values by column, duals by row, HiGHS's signs as in
     /// [`solve`]).
@@ -287,32 +288,7 @@ impl IncrementalLp {
             Err(e) => return MilpOutcome::Failed(format!("HiGHS failed: {e:?}")),
         };
         self.spent += started.elapsed().as_secs_f64();
-        let status = solved.status();
-        let has_solution = solved.int_info_value(c"primal_solution_status").is_ok_and(|v| v == 2);
-        let outcome = match status {
-            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => MilpOutcome::Infeasible,
-            HighsModelStatus::Optimal
-            | HighsModelStatus::ReachedTimeLimit
-            | HighsModelStatus::ReachedIterationLimit
-                if has_solution =>
-            {
-                let objective = solved.objective_value();
-                let proven = status == HighsModelStatus::Optimal;
-                let solution = solved.get_solution();
-                MilpOutcome::Solved {
-                    values: solution.columns().to_vec(),
-                    objective,
-                    bound: if proven { objective } else { f64::NEG_INFINITY },
-                    proven,
-                    reduced_costs: solution.dual_columns().to_vec(),
-                    row_duals: solution.dual_rows().to_vec(),
-                }
-            }
-            HighsModelStatus::ReachedTimeLimit | HighsModelStatus::ReachedIterationLimit => {
-                MilpOutcome::NoSolution { bound: f64::NEG_INFINITY }
-            }
-            other => MilpOutcome::Failed(format!("HiGHS ended with status {other:?}")),
-        };
+        let outcome = outcome_of(&solved, self.cols.len());
         self.model = Some(::highs::Model::from(solved));
         outcome
     }
