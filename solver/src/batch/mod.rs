@@ -56,20 +56,15 @@ pub const UNPLANNED_PENALTY: f64 = 1e6;
 /// goes to choosing plans that fit together (integer master, repair, joint MILP).
 pub const PRICING_SHARE: f64 = 0.45;
 
-/// [`PRICING_SHARE`] of a batch too large for the joint MILP: only the integer master, a
-/// repair and the local search follow column generation.
+/// [`PRICING_SHARE`] of a batch too large for the joint MILP: the local search and ruin
+/// and recreate follow column generation (above [`neighbourhood::NEIGHBOURHOOD`] groups;
+/// below, the diving, the integer master and recombination first). At 100 groups in 60 s,
+/// 0.55 and 0.6 gave gaps of 2.81% and 2.96% against 2.71% (session 12). At 300 groups in
+/// 600 s (session 15, ruin and recreate placing the groups the greedy fit leaves out):
+/// 0.45 gave 29 rounds, bound 42.05 M, plan 45.01 M, gap 6.58%; 0.6 32 rounds, 42.24 M,
+/// 45.10 M, 6.35%; 0.7 34 rounds, 42.33 M, 45.09 M, 6.12%, each 300/300 within 1.71 GB.
+/// (Before ruin and recreate placed them, at 0.7 the choosing phase left 17-19 groups out.)
 pub const PRICING_SHARE_ALONE: f64 = 0.7;
-
-/// [`PRICING_SHARE`] of a batch larger than one recombination model
-/// ([`neighbourhood::WHOLE`] groups). The choosing phase must place every group there.
-/// Measured at 300 groups in 600 s: at 0.7 the rounds (then 10-50 s each) ran to 497 s
-/// and 281-283 groups were planned; at 0.4, 300/300 with those rounds; at 0.4 with the
-/// rounds of 4-30 s of session 11 (more columns), 280/300 (the diving ran to 376 s); at
-/// 0.25, 300/300, gap 18.1%, bound 38.13 M after 16 rounds. With the live master
-/// (session 14, on a machine half as fast as session 13's): at 0.25 14 rounds, bound
-/// 38.82 M, gap 15.5%; at 0.35 17 rounds, 39.89 M, 13.5%; at 0.45 19 rounds, 40.20 M,
-/// 12.9%, every time 300/300 at about 46.0-46.1 M (the plan barely moved; the bound did).
-pub const PRICING_SHARE_LARGE: f64 = 0.45;
 
 /// Share of the time limit the search for rooming options may take (from the start).
 pub const OPTIONS_SHARE: f64 = 0.2;
@@ -392,13 +387,7 @@ pub fn run(job: &BatchJob, job_id: &str, ctx: &SolveContext) -> BatchResult {
         })
         .sum();
     let joint_runs = joint_columns <= ctx.joint_max_columns;
-    let share = if joint_runs {
-        PRICING_SHARE
-    } else if inputs.len() > neighbourhood::WHOLE {
-        PRICING_SHARE_LARGE
-    } else {
-        PRICING_SHARE_ALONE
-    };
+    let share = if joint_runs { PRICING_SHARE } else { PRICING_SHARE_ALONE };
     let budget = Budget { pricing_until: Instant::now() + left.mul_f64(share), until, mip_gap: ctx.mip_gap };
     let columns_seen = AtomicU64::new(0);
     let on_round = |round: u64, columns: u64, objective: Option<f64>, bound: Option<f64>| {
