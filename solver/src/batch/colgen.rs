@@ -187,7 +187,6 @@ pub fn decompose(
     // runs in what is left of its share, if anything).
     let repair_until = Instant::now() + budget.until.saturating_duration_since(Instant::now()).mul_f64(0.85);
     repair(terms, groups, spread, &mut pool, &mut first, Budget { until: repair_until, ..budget });
-    let size = if n <= WHOLE { n } else { NEIGHBOURHOOD };
     // Recombined before pricing when the whole batch fits one model; a larger batch
     // spends that time pricing (its neighbourhoods place more groups once the pool holds
     // the priced plans: measured at 300 groups).
@@ -198,7 +197,7 @@ pub fn decompose(
         let floor =
             left.mul_f64(2.0 * EARLY_RECOMBINE_SHARE).min(std::time::Duration::from_secs_f64(EARLY_RECOMBINE_SECONDS));
         let until = Instant::now() + left.mul_f64(EARLY_RECOMBINE_SHARE).max(floor);
-        let batch = Batch { terms, groups, footprint: &footprint, own_bounds, penalties: &penalties, size };
+        let batch = Batch { terms, groups, footprint: &footprint, own_bounds, penalties: &penalties, size: n };
         recombine_neighbourhoods(&batch, &mut pool, &mut first, until, budget.mip_gap);
     }
     // Then the prices that start the pricing ([`starting_prices`]).
@@ -401,11 +400,13 @@ pub fn decompose(
         }
     }
     // Recombination: the joint MILP over the pool's routes, hotels free, neighbourhood by
-    // neighbourhood (half of what is left: the local search takes the rest).
-    let batch = Batch { terms, groups: &*groups, footprint: &footprint, own_bounds, penalties: &penalties, size };
+    // neighbourhood (half of what is left: the local search takes the rest). Only up to
+    // [`NEIGHBOURHOOD`] groups, so the whole batch is one model.
     let left = seconds_left(budget.until);
     let before = objective_of_pool(&pool, &penalties, &choice);
     if !local_search_first && left > 1.0 && before - best_bound > budget.mip_gap * before.abs() {
+        let batch =
+            Batch { terms, groups: &*groups, footprint: &footprint, own_bounds, penalties: &penalties, size: n };
         let until = Instant::now() + std::time::Duration::from_secs_f64(left * RECOMBINE_SHARE);
         recombine_neighbourhoods(&batch, &mut pool, &mut choice, until, budget.mip_gap);
     }

@@ -20,8 +20,9 @@ use crate::milp::highs::MilpSettings;
 use std::collections::{BTreeMap, HashSet};
 use std::time::Instant;
 
-/// Most groups in one neighbourhood of the decomposition when the batch is larger than
-/// [`WHOLE`].
+/// Most groups in one neighbourhood when the whole batch's model finds nothing better;
+/// also the largest batch whose choosing phase runs the diving, the integer master and
+/// recombination (above it, the local search and ruin and recreate take that phase).
 pub const NEIGHBOURHOOD: usize = 30;
 
 /// Most groups of a batch recombined whole, in one model.
@@ -46,9 +47,9 @@ pub struct Batch<'a, 'g> {
     pub own_bounds: &'a [f64],
     /// Per group, the objective charged when it is left unplanned.
     pub penalties: &'a [f64],
-    /// Most groups in one neighbourhood ([`NEIGHBOURHOOD`] in the decomposition): the
-    /// whole batch when it fits one model ([`WHOLE`]), then [`NEIGHBOURHOOD`] if the whole
-    /// batch's model finds nothing better.
+    /// Most groups in one neighbourhood: the decomposition passes the whole batch (it
+    /// recombines only batches of at most [`WHOLE`] groups), then [`NEIGHBOURHOOD`] is
+    /// used if the whole batch's model finds nothing better.
     pub size: usize,
 }
 
