@@ -262,12 +262,58 @@ impl<'s> Chain<'s> {
         }
     }
 
+    /// Per day and start place, the links that matter when only the `critical`
+    /// attractions are remembered, each with its floor (its value plus the least value of
+    /// the rest of the trip from where it ends), least floor first. Two links from one
+    /// place to the same place that visit the same critical attractions lead to the same
+    /// states, so only the one of least value is kept (the first of equals).
+    fn distinct_links(&self, critical: u128) -> Vec<Vec<Vec<(Link, f64)>>> {
+        let days = self.links.len();
+        // A hotel change penalty below zero would make `arrive` less than `arrival`.
+        let change = self.penalty.min(0.0);
+        self.links
+            .iter()
+            .enumerate()
+            .map(|(d, by_start)| {
+                let mut first = by_start.iter().flatten();
+                let sorted = |from: &mut dyn Iterator<Item = &Link>| {
+                    let mut best: FxHashMap<(usize, u128), Link> = FxHashMap::default();
+                    for l in from {
+                        best.entry((l.end, l.set & critical))
+                            .and_modify(|b| {
+                                if l.value < b.value {
+                                    *b = *l;
+                                }
+                            })
+                            .or_insert(*l);
+                    }
+                    let mut kept: Vec<(Link, f64)> = best
+                        .into_values()
+                        .map(|l| {
+                            let rest = if d + 1 == days { 0.0 } else { self.arrival[d][l.end] + change };
+                            (l, l.value + rest)
+                        })
+                        .collect();
+                    kept.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.route.cmp(&b.0.route)));
+                    kept
+                };
+                if d == 0 {
+                    // No night comes before the first day: where its routes start does not matter.
+                    vec![sorted(&mut first)]
+                } else {
+                    by_start.iter().map(|from| sorted(&mut from.iter())).collect()
+                }
+            })
+            .collect()
+    }
+
     /// The best chain remembering the `critical` attractions, among those whose value is
     /// below `below`: `Some(None)` when there is none, `None` when a day holds more than
     /// [`MAX_STATES`] states.
     fn best(&self, critical: u128, below: f64) -> Option<Option<Found>> {
         let days = self.links.len();
         let bar = below + 1e-9 * below.abs().max(1.0);
+        let links = self.distinct_links(critical);
         let mut day_states: Vec<Vec<DayState>> = Vec::with_capacity(days);
         let mut night_states: Vec<Vec<NightState>> = Vec::with_capacity(days);
         for d in 0..days {
@@ -301,13 +347,21 @@ impl<'s> Chain<'s> {
                     }
                 }
             };
+            // Links come least `floor` first: once a state plus a link's floor is above the
+            // bar, so is every link after it.
             if d == 0 {
-                for l in self.links[0].iter().flatten() {
+                for (l, floor) in links[0].iter().flatten() {
+                    if *floor > bar {
+                        break;
+                    }
                     push(0.0, usize::MAX, l, 0, None);
                 }
             } else {
                 for (i, ns) in night_states[d - 1].iter().enumerate() {
-                    for l in &self.links[d][self.place[ns.hotel]] {
+                    for (l, floor) in &links[d][self.place[ns.hotel]] {
+                        if ns.value + floor > bar {
+                            break;
+                        }
                         push(ns.value, i, l, ns.set, Some(ns.hotel));
                     }
                 }
@@ -432,5 +486,73 @@ mod tests {
         assert_eq!((stay.hotels.clone(), stay.value), (vec![0, 0], 200.0));
         let moved = plan(best_chain(&input(vec![day0, day1, day2], 0, 5.0), f64::INFINITY));
         assert_eq!((moved.hotels.clone(), moved.value), (vec![0, 1], 195.0));
+    }
+
+    /// Every chain of `input` by brute force: the least value of one whose links see no
+    /// attraction twice and every must-visit, `None` when there is none.
+    fn exhaustive(input: &ChainInput) -> Option<f64> {
+        fn go(input: &ChainInput, d: usize, prev: Option<usize>, seen: u128, value: f64, best: &mut Option<f64>) {
+            let days = input.links.len();
+            for l in &input.links[d] {
+                if l.set & seen != 0 || prev.is_some_and(|h| input.place[h] != l.start) {
+                    continue;
+                }
+                let (seen, value) = (seen | l.set, value + l.value);
+                if d + 1 == days {
+                    if seen & input.musts == input.musts && best.is_none_or(|b| value < b) {
+                        *best = Some(value);
+                    }
+                    continue;
+                }
+                for (h, stay) in input.stays[d].iter().enumerate() {
+                    let Some((_, cost)) = stay else { continue };
+                    if input.place[h] != l.end {
+                        continue;
+                    }
+                    let change = if prev.is_some_and(|p| p != h) { input.penalty } else { 0.0 };
+                    go(input, d + 1, Some(h), seen, value + cost + change, best);
+                }
+            }
+        }
+        let mut best = None;
+        go(input, 0, None, 0, 0.0, &mut best);
+        best
+    }
+
+    #[test]
+    fn the_chain_matches_an_exhaustive_search_on_random_trips() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for case in 0..300 {
+            let days = rng.random_range(1..=4);
+            let places = rng.random_range(1..=3);
+            // Many routes alike but for their value, so that only the least of them counts.
+            let links: Vec<Vec<Link>> = (0..days)
+                .map(|_| {
+                    (0..rng.random_range(1..=12))
+                        .map(|route| {
+                            let set = rng.random_range(0..16u128);
+                            let (start, end) = (rng.random_range(0..places), rng.random_range(0..places));
+                            link(route, start, end, set, rng.random_range(-20..20) as f64)
+                        })
+                        .collect()
+                })
+                .collect();
+            let hotels = rng.random_range(1..=4);
+            let stays = (0..days - 1)
+                .map(|_| {
+                    (0..hotels).map(|_| rng.random_bool(0.8).then(|| (0, rng.random_range(50..100) as f64))).collect()
+                })
+                .collect();
+            let place = (0..hotels).map(|_| rng.random_range(0..places)).collect();
+            let musts = rng.random_range(0..4u128);
+            let input = ChainInput { links, stays, place, places, musts, penalty: rng.random_range(0..15) as f64 };
+            let found = match best_chain(&input, f64::INFINITY) {
+                ChainOutcome::Plan(p) => Some(p.value),
+                ChainOutcome::NoPlan => None,
+                ChainOutcome::TooLarge => panic!("case {case}: too large"),
+            };
+            assert_eq!(found, exhaustive(&input), "case {case}: {input:?}");
+        }
     }
 }
