@@ -22,7 +22,7 @@ use super::block::{GroupInput, PlanColumn};
 use super::colgen::{residual, seconds_left, wave_settings, Spread};
 use super::master::{add_use, take_use, use_of, Pool};
 use super::priced_rooming::{add_options, fitting_roomings, NewOption};
-use super::pricing::{price_group, Prices, PricingTerms};
+use super::pricing::{price_group, priced_value, Prices, PricingTerms};
 use super::resource::Resource;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -302,10 +302,23 @@ fn recreate(
             extended = copy;
             &extended
         };
-        let c = price_group(terms, input, &prices, Some(&left), None, settings).column?;
+        // The group's best pooled plan that fits is the bar the chains must beat (and the
+        // answer when none does).
+        let start = pool.columns[g]
+            .iter()
+            .filter(|c| within(c, &left))
+            .min_by(|a, b| priced_value(a, &prices).total_cmp(&priced_value(b, &prices)));
+        let priced = price_group(terms, input, &prices, Some(&left), start.map(|c| &c.choice), settings);
+        let c = priced.column.or_else(|| start.cloned())?;
         add_use(&mut used, &c);
         placed.push(Placed { group: g, column: c, new });
     }
     let after: f64 = placed.iter().map(|p| p.column.cost).sum();
     Some((before - after, placed))
+}
+
+/// Whether column `c` fits the residual capacities `left` (a resource not listed is not
+/// limited).
+fn within(c: &PlanColumn, left: &HashMap<Resource, f64>) -> bool {
+    c.usage.iter().all(|(r, n)| left.get(r).is_none_or(|&cap| *n <= cap.max(0.0) + 1e-9))
 }
