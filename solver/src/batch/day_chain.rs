@@ -37,9 +37,10 @@ pub fn chain_prices(g: &GroupInput<'_>) -> bool {
 pub struct GroupLinks<'a> {
     prices: &'a Prices,
     residual: Option<&'a HashMap<Resource, f64>>,
-    /// Per day and route (index into the day's routes) of some fleet's columns, the
-    /// prices of its contested meals; `None` when one does not fit what is left.
-    meals: Vec<FxHashMap<usize, Option<f64>>>,
+    /// Per day and route (index into the day's routes), the prices of its contested
+    /// meals: infinite when one does not fit what is left, NaN for a route no fleet
+    /// drives.
+    meals: Vec<Vec<f64>>,
     /// Per night and hotel option, the rooming of least value that fits, and its value.
     stays: Vec<Vec<Stay>>,
     /// The guide fits what is left on every day.
@@ -63,27 +64,30 @@ impl<'a> GroupLinks<'a> {
         });
         let meals = (0..model.days.len())
             .map(|d| {
-                // Per (restaurant, meal) of the day: its price for the group, `None` when full.
-                let mut at: HashMap<(usize, usize), Option<f64>> = HashMap::new();
-                let mut out: FxHashMap<usize, Option<f64>> = FxHashMap::default();
+                // Per (restaurant, meal) of the day: its price for the group, infinite when full.
+                let mut at: FxHashMap<(usize, usize), f64> = FxHashMap::default();
+                let mut out = vec![f64::NAN; p.routes[d].len()];
                 for c in g.priced.iter().flat_map(|days| &days[d]) {
-                    if out.contains_key(&c.route) {
+                    if !out[c.route].is_nan() {
                         continue;
                     }
-                    let mut total = Some(0.0);
+                    let mut total = 0.0;
                     for s in &p.routes[d][c.route].stops {
                         let RouteStop::Meal { restaurant, meal } = *s else { continue };
-                        let one = *at.entry((restaurant, meal)).or_insert_with(|| {
+                        total += *at.entry((restaurant, meal)).or_insert_with(|| {
                             let key = meal_key(p, d, restaurant, meal);
                             if !terms.contested.contains(&key) {
-                                return Some(0.0);
+                                return 0.0;
                             }
                             let r = Resource::Meal(key);
-                            fits(&r, covers).then(|| covers * prices.get(&r).copied().unwrap_or(0.0))
+                            if fits(&r, covers) {
+                                covers * prices.get(&r).copied().unwrap_or(0.0)
+                            } else {
+                                f64::INFINITY
+                            }
                         });
-                        total = total.zip(one).map(|(a, b)| a + b);
                     }
-                    out.insert(c.route, total);
+                    out[c.route] = total;
                 }
                 out
             })
@@ -123,17 +127,19 @@ pub fn price_chain(
 fn fleet_links(g: &GroupInput<'_>, shared: &GroupLinks<'_>, f: usize) -> Vec<Vec<Link>> {
     let p = g.prepared;
     (0..p.model.days.len())
-        .map(|d| {
-            g.priced[f][d]
-                .iter()
-                .filter_map(|c| {
-                    let meals = shared.meals[d].get(&c.route).copied().flatten()?;
-                    let r = &p.routes[d][c.route];
-                    Some(Link { route: c.route, start: r.start, end: r.end, set: r.set, value: c.objective + meals })
-                })
-                .collect()
-        })
+        .map(|d| g.priced[f][d].iter().filter_map(|c| link(g, shared, d, c.route, c.objective)).collect())
         .collect()
+}
+
+/// Route `route` of day `d` as a link of value `objective` plus its contested meals'
+/// prices; `None` when a meal does not fit what is left.
+fn link(g: &GroupInput<'_>, shared: &GroupLinks<'_>, d: usize, route: usize, objective: f64) -> Option<Link> {
+    let meals = shared.meals[d][route];
+    if meals.is_infinite() {
+        return None;
+    }
+    let r = &g.prepared.routes[d][route];
+    Some(Link { route, start: r.start, end: r.end, set: r.set, value: objective + meals })
 }
 
 /// A lower bound, common to the `fleets` of group `g`, of a plan's value less its
@@ -146,21 +152,22 @@ pub fn fleets_floor(g: &GroupInput<'_>, shared: &GroupLinks<'_>, fleets: &[usize
     if !shared.guide_fits {
         return ChainOutcome::NoPlan;
     }
-    let days = g.prepared.model.days.len();
-    let mut least: Vec<FxHashMap<usize, Link>> = vec![FxHashMap::default(); days];
-    for &f in fleets {
-        for (d, links) in fleet_links(g, shared, f).into_iter().enumerate() {
-            for l in links {
-                least[d].entry(l.route).and_modify(|m| m.value = m.value.min(l.value)).or_insert(l);
+    let p = g.prepared;
+    let links = (0..p.model.days.len())
+        .map(|d| {
+            // Per route, the least objective any of the fleets gives it.
+            let mut least = vec![f64::INFINITY; p.routes[d].len()];
+            for &f in fleets {
+                for c in &g.priced[f][d] {
+                    least[c.route] = least[c.route].min(c.objective);
+                }
             }
-        }
-    }
-    let links = least
-        .into_iter()
-        .map(|day| {
-            let mut v: Vec<Link> = day.into_values().collect();
-            v.sort_by_key(|l| l.route);
-            v
+            least
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.is_finite())
+                .filter_map(|(route, &o)| link(g, shared, d, route, o))
+                .collect()
         })
         .collect();
     let input = chain_input(&g.prepared.model, links, shared.stays.clone());
