@@ -28,7 +28,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
 /// Most groups taken out together.
@@ -97,13 +97,14 @@ pub fn ruin_and_recreate(
     if choice.iter().filter(|c| c.is_some()).count() < 2 {
         return 0;
     }
+    let related = related_groups(spread.footprint);
     let side_by_side = rayon::current_num_threads().max(1) * TRIES_PER_THREAD;
     let mut stale = 0;
     let mut round = 0usize;
     while seconds_left(until) > 0.2 && stale < STALE_TRIES_PER_GROUP * n {
         let used = use_of(pool, choice);
         let tries: Vec<Try> = (0..side_by_side)
-            .map(|i| draw(&mut rng, (round + i).is_multiple_of(2), spread, hints, pool, choice, &used, catalog))
+            .map(|i| draw(&mut rng, (round + i).is_multiple_of(2), &related, hints, pool, choice, &used, catalog))
             .collect();
         round += side_by_side;
         let current: &[Option<usize>] = choice;
@@ -173,7 +174,7 @@ fn still_fits(
 fn draw(
     rng: &mut ChaCha8Rng,
     crowded: bool,
-    spread: Spread<'_>,
+    related: &[Vec<usize>],
     hints: Hints<'_>,
     pool: &Pool,
     choice: &[Option<usize>],
@@ -186,18 +187,32 @@ fn draw(
     let crowded_out = if crowded { crowded_out(rng, hints, pool, choice, used, catalog) } else { None };
     let (first, mut others) = crowded_out.unwrap_or_else(|| {
         let first = planned[rng.random_range(0..planned.len())];
-        let related = planned
-            .iter()
-            .copied()
-            .filter(|&g| g != first && spread.footprint[g].keys().any(|r| spread.footprint[first].contains_key(r)))
-            .collect();
-        (first, related)
+        (first, related[first].iter().copied().filter(|&g| choice[g].is_some()).collect())
     });
     others.shuffle(rng);
     others.truncate(size - 1);
     others.push(first);
     others.shuffle(rng);
     Try { out: others, factor }
+}
+
+/// Per group, the other groups whose footprints share a resource with its own, in order.
+fn related_groups(footprint: &[BTreeMap<Resource, f64>]) -> Vec<Vec<usize>> {
+    let mut by_resource: HashMap<&Resource, Vec<usize>> = HashMap::new();
+    for (g, f) in footprint.iter().enumerate() {
+        for r in f.keys() {
+            by_resource.entry(r).or_default().push(g);
+        }
+    }
+    (0..footprint.len())
+        .map(|g| {
+            let mut related: Vec<usize> =
+                footprint[g].keys().flat_map(|r| by_resource[r].iter().copied()).filter(|&h| h != g).collect();
+            related.sort_unstable();
+            related.dedup();
+            related
+        })
+        .collect()
 }
 
 /// A group above its own optimum and the groups whose plans now hold a resource its own
