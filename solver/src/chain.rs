@@ -23,6 +23,7 @@
 //! chain with exhaustive search and with the MILP.
 
 use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry;
 
 /// Most states a chain may hold on one day before it gives up (the MILP then solves
 /// the fleet).
@@ -338,11 +339,11 @@ impl<'s> Chain<'s> {
                 }
                 let key = (l.end, all & later, stay);
                 let state = DayState { value, parent, link: *l, set: key.1, stay };
-                match index.get(&key) {
-                    Some(&i) if states[i].value <= value => {}
-                    Some(&i) => states[i] = state,
-                    None => {
-                        index.insert(key, states.len());
+                match index.entry(key) {
+                    Entry::Occupied(i) if states[*i.get()].value <= value => {}
+                    Entry::Occupied(i) => states[*i.get()] = state,
+                    Entry::Vacant(v) => {
+                        v.insert(states.len());
                         states.push(state);
                     }
                 }
@@ -386,11 +387,11 @@ impl<'s> Chain<'s> {
                         continue;
                     }
                     let state = NightState { value, parent: i, hotel: h, option, set: ds.set };
-                    match index.get(&(h, ds.set)) {
-                        Some(&j) if nights[j].value <= value => {}
-                        Some(&j) => nights[j] = state,
-                        None => {
-                            index.insert((h, ds.set), nights.len());
+                    match index.entry((h, ds.set)) {
+                        Entry::Occupied(j) if nights[*j.get()].value <= value => {}
+                        Entry::Occupied(j) => nights[*j.get()] = state,
+                        Entry::Vacant(v) => {
+                            v.insert(nights.len());
                             nights.push(state);
                         }
                     }
