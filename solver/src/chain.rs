@@ -264,48 +264,47 @@ impl<'s> Chain<'s> {
     }
 
     /// Per day and start place, the links that matter when only the `critical`
-    /// attractions are remembered, each with its floor (its value plus the least value of
-    /// the rest of the trip from where it ends), least floor first. Two links from one
-    /// place to the same place that visit the same critical attractions lead to the same
-    /// states, so only the one of least value is kept (the first of equals).
+    /// attractions are remembered ([`Chain::distinct`]). No night comes before the first
+    /// day, so where its routes start does not matter: they are one list.
     fn distinct_links(&self, critical: u128) -> Vec<Vec<Vec<(Link, f64)>>> {
-        let days = self.links.len();
-        // A hotel change penalty below zero would make `arrive` less than `arrival`.
-        let change = self.penalty.min(0.0);
         self.links
             .iter()
             .enumerate()
             .map(|(d, by_start)| {
-                let mut first = by_start.iter().flatten();
-                let sorted = |from: &mut dyn Iterator<Item = &Link>| {
-                    let mut best: FxHashMap<(usize, u128), Link> = FxHashMap::default();
-                    for l in from {
-                        best.entry((l.end, l.set & critical))
-                            .and_modify(|b| {
-                                if l.value < b.value {
-                                    *b = *l;
-                                }
-                            })
-                            .or_insert(*l);
-                    }
-                    let mut kept: Vec<(Link, f64)> = best
-                        .into_values()
-                        .map(|l| {
-                            let rest = if d + 1 == days { 0.0 } else { self.arrival[d][l.end] + change };
-                            (l, l.value + rest)
-                        })
-                        .collect();
-                    kept.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.route.cmp(&b.0.route)));
-                    kept
-                };
                 if d == 0 {
-                    // No night comes before the first day: where its routes start does not matter.
-                    vec![sorted(&mut first)]
+                    vec![self.distinct(d, by_start.iter().flatten(), critical)]
                 } else {
-                    by_start.iter().map(|from| sorted(&mut from.iter())).collect()
+                    by_start.iter().map(|from| self.distinct(d, from, critical)).collect()
                 }
             })
             .collect()
+    }
+
+    /// Day `d`'s `links` that matter when only the `critical` attractions are remembered,
+    /// each with its floor (its value plus the least value of the rest of the trip from
+    /// where it ends), least floor first. Two links from one place to the same place that
+    /// visit the same critical attractions lead to the same states, so only the one of
+    /// least value is kept (the first of equals).
+    fn distinct<'l>(&self, d: usize, links: impl IntoIterator<Item = &'l Link>, critical: u128) -> Vec<(Link, f64)> {
+        let mut best: FxHashMap<(usize, u128), Link> = FxHashMap::default();
+        for l in links {
+            match best.entry((l.end, l.set & critical)) {
+                Entry::Occupied(mut b) if l.value < b.get().value => *b.get_mut() = *l,
+                Entry::Occupied(_) => {}
+                Entry::Vacant(v) => {
+                    v.insert(*l);
+                }
+            }
+        }
+        // A hotel change penalty below zero would make `arrive` less than `arrival`.
+        let change = self.penalty.min(0.0);
+        let last = d + 1 == self.links.len();
+        let mut kept: Vec<(Link, f64)> = best
+            .into_values()
+            .map(|l| (l, l.value + if last { 0.0 } else { self.arrival[d][l.end] + change }))
+            .collect();
+        kept.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.route.cmp(&b.0.route)));
+        kept
     }
 
     /// The best chain remembering the `critical` attractions, among those whose value is

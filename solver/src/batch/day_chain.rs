@@ -98,7 +98,7 @@ impl<'a> GroupLinks<'a> {
 }
 
 /// Whether `n` of resource `r` fits what `residual` leaves (everything fits without one).
-fn fits(residual: Option<&HashMap<Resource, f64>>, r: &Resource, n: f64) -> bool {
+pub(super) fn fits(residual: Option<&HashMap<Resource, f64>>, r: &Resource, n: f64) -> bool {
     residual.and_then(|res| res.get(r)).is_none_or(|&cap| n <= cap.max(0.0) + 1e-9)
 }
 

@@ -20,6 +20,7 @@
 
 use super::block::{GroupInput, PlanColumn};
 use super::colgen::{residual, seconds_left, wave_settings, Spread};
+use super::day_chain::fits;
 use super::master::{add_use, take_use, use_of, Pool};
 use super::priced_rooming::{add_options, fitting_roomings, NewOption};
 use super::pricing::{price_group, priced_value, Prices, PricingTerms};
@@ -321,8 +322,10 @@ fn recreate(
         // answer when none does).
         let start = pool.columns[g]
             .iter()
-            .filter(|c| within(c, &left))
-            .min_by(|a, b| priced_value(a, &prices).total_cmp(&priced_value(b, &prices)));
+            .filter(|c| c.usage.iter().all(|(r, n)| fits(Some(&left), r, *n)))
+            .map(|c| (priced_value(c, &prices), c))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, c)| c);
         let priced = price_group(terms, input, &prices, Some(&left), start.map(|c| &c.choice), settings);
         let c = priced.column.or_else(|| start.cloned())?;
         add_use(&mut used, &c);
@@ -330,10 +333,4 @@ fn recreate(
     }
     let after: f64 = placed.iter().map(|p| p.column.cost).sum();
     Some((before - after, placed))
-}
-
-/// Whether column `c` fits the residual capacities `left` (a resource not listed is not
-/// limited).
-fn within(c: &PlanColumn, left: &HashMap<Resource, f64>) -> bool {
-    c.usage.iter().all(|(r, n)| left.get(r).is_none_or(|&cap| *n <= cap.max(0.0) + 1e-9))
 }
