@@ -4,6 +4,8 @@
 //! recreate must give one copy its optimum (the pair then costs at most the optimum plus
 //! that plan), keep every capacity, and leave each chosen plan's cost and use equal to
 //! what its group's options make of it (roomings it added to fit what was left included).
+//! The same holds for the search run one try at a time beside other work (as column
+//! generation runs it beside each master LP), and a search told to stop changes nothing.
 
 mod support;
 
@@ -11,18 +13,30 @@ use jidiao_solver::batch::block::GroupInput;
 use jidiao_solver::batch::colgen::Spread;
 use jidiao_solver::batch::master::Pool;
 use jidiao_solver::batch::pricing::{Prices, PricingTerms};
-use jidiao_solver::batch::ruin::{ruin_and_recreate, Hints};
+use jidiao_solver::batch::ruin::{ruin_and_recreate, Hints, Incumbent, RuinAndRecreate};
 use jidiao_solver::contract::{ChangeCosts, PlanJob};
 use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 use support::lone_group::{lone_group, plan_job};
 use support::room_for_one::{contested_copy, fits, optimum, without_those_rooms};
 use support::tiny_jobs::tiny_job;
 
+/// How the search is run.
+#[derive(Clone, Copy, PartialEq)]
+enum Run {
+    /// `ruin_and_recreate` on the rayon pool.
+    Pooled,
+    /// One try at a time on the calling thread.
+    Alone,
+    /// Alone, told to stop before it starts.
+    Stopped,
+}
+
 /// What the case showed: `None` when the job has no plan, its plan without the tightened
 /// rooms is not dearer, or both copies fit at the optimum (nothing to sort out);
 /// otherwise `Some(())` once every assertion held.
-fn copies_sorted_out(job: &PlanJob) -> Option<()> {
+fn copies_sorted_out(job: &PlanJob, run: Run) -> Option<()> {
     let (job, p, own) = contested_copy(job)?;
     let elsewhere = optimum(&without_those_rooms(&job, &own))?;
     let contested = HashSet::new();
@@ -53,7 +67,21 @@ fn copies_sorted_out(job: &PlanJob) -> Option<()> {
     let hints = Hints { own: &own_index, own_bounds: &own_bounds, penalties: &penalties, prices: &prices };
     let mut choice = vec![Some(0), Some(0)];
     let until = Instant::now() + Duration::from_secs(60);
-    let improved = ruin_and_recreate(terms, &mut groups, spread, hints, &mut pool, &mut choice, until, 0.0);
+    let improved = if run == Run::Pooled {
+        ruin_and_recreate(terms, &mut groups, spread, hints, &mut pool, &mut choice, until, 0.0)
+    } else {
+        let mut incumbent = Incumbent::of(&pool, &choice);
+        let stop = AtomicBool::new(run == Run::Stopped);
+        let mut search = RuinAndRecreate::new(&footprint);
+        let improved = search.run(terms, &mut groups, spread, hints, &pool, &mut incumbent, until, 0.0, &stop, true);
+        choice = incumbent.into_pool(&mut pool);
+        improved
+    };
+    if run == Run::Stopped {
+        assert_eq!(improved, 0, "a search told to stop improved something");
+        assert_eq!(choice, vec![Some(0), Some(0)], "a search told to stop moved a plan");
+        return Some(());
+    }
     assert!(improved > 0, "nothing improved from both copies elsewhere");
     assert!(fits(catalog, &pool, &choice), "ruin and recreate broke a capacity");
     let mut total = 0.0;
@@ -74,13 +102,27 @@ fn copies_sorted_out(job: &PlanJob) -> Option<()> {
     Some(())
 }
 
-#[test]
-fn two_copies_competing_for_one_hotel_are_sorted_out() {
+fn sorted_out(run: Run) {
     let mut tested = 0;
     for seed in 0..8 {
-        tested += usize::from(copies_sorted_out(&plan_job(&tiny_job(seed).to_string())).is_some());
+        tested += usize::from(copies_sorted_out(&plan_job(&tiny_job(seed).to_string()), run).is_some());
     }
-    tested +=
-        usize::from(copies_sorted_out(&plan_job(include_str!("../fixtures/plan/yunnan-6d-32pax.job.json"))).is_some());
+    let fixture = plan_job(include_str!("../fixtures/plan/yunnan-6d-32pax.job.json"));
+    tested += usize::from(copies_sorted_out(&fixture, run).is_some());
     assert!(tested > 0, "no job had copies to sort out: nothing was tested");
+}
+
+#[test]
+fn two_copies_competing_for_one_hotel_are_sorted_out() {
+    sorted_out(Run::Pooled);
+}
+
+#[test]
+fn two_copies_are_sorted_out_one_try_at_a_time() {
+    sorted_out(Run::Alone);
+}
+
+#[test]
+fn a_search_told_to_stop_changes_nothing() {
+    sorted_out(Run::Stopped);
 }

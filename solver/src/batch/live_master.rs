@@ -12,7 +12,7 @@ use super::master::{Hold, MasterLp, Pool};
 use super::pricing::Prices;
 use super::resource::Resource;
 use crate::contract::Catalog;
-use crate::milp::highs::{IncrementalLp, MilpOutcome};
+use crate::milp::highs::{IncrementalLp, LpMethod, MilpOutcome};
 use std::collections::HashMap;
 
 /// The master LP over a growing pool: `min sum_j cost_j l_j + sum_g P_g u_g`, one
@@ -51,10 +51,9 @@ impl LiveMaster {
         })
     }
 
-    /// Solves by the interior-point method without crossover (`on`: faster at 300 groups,
-    /// and central prices for pricing) or by the simplex method from the last basis.
-    pub fn set_interior(&mut self, on: bool) -> Result<(), String> {
-        self.lp.set_interior(on)
+    /// How later solves go ([`LpMethod`]).
+    pub fn set_method(&mut self, method: LpMethod) -> Result<(), String> {
+        self.lp.set_method(method)
     }
 
     /// Adds the pool's columns it does not hold yet.
@@ -186,9 +185,10 @@ mod tests {
             let penalties = vec![5_000.0; groups];
             let mut pool = Pool::new(groups);
             let mut live = LiveMaster::new(&penalties).expect("HiGHS starts");
-            // Odd seeds by the interior-point method: optimal within its tolerances.
-            let interior = seed % 2 == 1;
-            live.set_interior(interior).expect("HiGHS takes the option");
+            // Each method in turn; interior points are optimal within their tolerances.
+            let method = [LpMethod::Simplex, LpMethod::Interior, LpMethod::PrimalSimplex][seed as usize % 3];
+            let interior = method == LpMethod::Interior;
+            live.set_method(method).expect("HiGHS takes the option");
             let tol = if interior { 1e-5 } else { 1e-6 };
             let mut key = 0;
             for round in 0..6 {

@@ -53,7 +53,8 @@ impl Pool {
     }
 }
 
-fn same(a: &GroupChoice, b: &GroupChoice) -> bool {
+/// Whether two choices of one group are the same plan.
+pub(super) fn same(a: &GroupChoice, b: &GroupChoice) -> bool {
     a.fleet == b.fleet && a.choice == b.choice && a.options == b.options
 }
 

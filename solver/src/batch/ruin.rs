@@ -15,21 +15,25 @@
 //! A group is put back at its cost, or at its cost plus the master's prices (scaled by a
 //! random factor) on what it takes, which leaves the scarce resources to the groups put
 //! back after it that value them more. The new plans are still judged by their cost.
-//! Tries run side by side, [`TRIES_PER_THREAD`] per thread; their improvements are kept,
-//! best first, while they touch different groups and still fit together.
+//! A worker per thread draws a try, puts its groups back, and keeps the new plans when
+//! none of its groups moved meanwhile and the plans still fit, then draws the next. Column
+//! generation also runs the search beside each master LP, one try at a time on the core
+//! HiGHS leaves idle ([`RuinAndRecreate::run`] `alone`), on an [`Incumbent`] that holds
+//! its plans by value, since the LP reads the pool meanwhile.
 
 use super::block::{GroupInput, PlanColumn};
 use super::colgen::{residual, seconds_left, wave_settings, Spread};
 use super::day_chain::fits;
-use super::master::{add_use, take_use, use_of, Pool};
+use super::master::{add_use, same, take_use, Pool};
 use super::priced_rooming::{add_options, fitting_roomings, NewOption};
 use super::pricing::{price_group, priced_value, Prices, PricingTerms};
 use super::resource::Resource;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 /// Most groups taken out together.
@@ -38,13 +42,6 @@ pub const RUIN_GROUPS: usize = 6;
 /// Tries without an improvement, per group of the batch, after which the search stops
 /// (it proves nothing, so a batch with time left does not wait for its deadline).
 pub const STALE_TRIES_PER_GROUP: usize = 20;
-
-/// Tries drawn together per thread: each round waits for its slowest try, so with one try
-/// per thread a thread sat idle while the other finished a larger one. Measured (session
-/// 15): with 4, 59 tries a second at 300 groups against 45, and the plan after 170 s of
-/// ruin and recreate 45.09 M against 45.21 M (gap 5.97% against 6.26%); at 100 groups in
-/// 60 s, gaps of 2.43% and 2.42% against 2.63% (8 a thread: 2.51%).
-pub const TRIES_PER_THREAD: usize = 4;
 
 /// The factors on the master's prices a group may be put back at (0: its cost alone).
 const PRICE_FACTORS: [f64; 4] = [0.0, 0.0, 0.5, 1.0];
@@ -77,9 +74,223 @@ struct Placed {
     new: Vec<NewOption>,
 }
 
-/// Ruins and recreates neighbourhoods of `choice` until `until` or until
-/// [`STALE_TRIES_PER_GROUP`] times the groups' number of tries in a row improve nothing;
-/// returns how many neighbourhoods were improved.
+/// The plans ruin and recreate works on, held by value (one per group, `None` =
+/// unplanned) rather than as indices into the pool, so that it can run beside the master
+/// LP, which reads the pool ([`super::colgen`]).
+#[derive(Clone, Debug)]
+pub struct Incumbent {
+    /// Per group, its plan.
+    pub plans: Vec<Option<PlanColumn>>,
+}
+
+impl Incumbent {
+    /// The plans `choice` picks from the pool.
+    pub fn of(pool: &Pool, choice: &[Option<usize>]) -> Incumbent {
+        let plans = choice.iter().enumerate().map(|(g, c)| c.map(|j| pool.columns[g][j].clone())).collect();
+        Incumbent { plans }
+    }
+
+    /// Its objective: the plans' costs, and `penalties[g]` for each group left unplanned.
+    pub fn objective(&self, penalties: &[f64]) -> f64 {
+        self.plans.iter().zip(penalties).map(|(p, pen)| p.as_ref().map_or(*pen, |c| c.cost)).sum()
+    }
+
+    /// Its plans put into the pool (a plan the pool holds already keeps its index): the
+    /// choice of them.
+    pub fn into_pool(&self, pool: &mut Pool) -> Vec<Option<usize>> {
+        self.plans.iter().enumerate().map(|(g, p)| p.as_ref().map(|c| pool.add(g, c.clone()))).collect()
+    }
+
+    /// What its plans use of each shared resource.
+    fn used(&self) -> HashMap<Resource, f64> {
+        let mut used = HashMap::new();
+        for c in self.plans.iter().flatten() {
+            add_use(&mut used, c);
+        }
+        used
+    }
+}
+
+/// Ruin and recreate over a whole solve: its random draws, each group's related groups,
+/// and how many tries in a row improved nothing, kept from one run to the next (column
+/// generation runs it beside each master LP, then the choosing phase runs it to the end).
+pub struct RuinAndRecreate {
+    rng: ChaCha8Rng,
+    related: Vec<Vec<usize>>,
+    stale: usize,
+    round: usize,
+}
+
+impl RuinAndRecreate {
+    /// A search over groups with these footprints ([`GroupInput::footprint`]).
+    pub fn new(footprint: &[BTreeMap<Resource, f64>]) -> RuinAndRecreate {
+        RuinAndRecreate {
+            rng: ChaCha8Rng::seed_from_u64(footprint.len() as u64),
+            related: related_groups(footprint),
+            stale: 0,
+            round: 0,
+        }
+    }
+
+    /// Whether [`STALE_TRIES_PER_GROUP`] times the groups' number of tries in a row have
+    /// improved nothing: the search is over.
+    pub fn is_stale(&self) -> bool {
+        self.stale >= STALE_TRIES_PER_GROUP * self.related.len()
+    }
+
+    /// Counts the search as fresh again (a new start after other steps moved the plans).
+    pub fn wake(&mut self) {
+        self.stale = 0;
+    }
+
+    /// Ruins and recreates neighbourhoods of `incumbent` until `until`, until `stop` is
+    /// set (checked between groups put back) or until the search is stale; returns how
+    /// many neighbourhoods were improved. Every capacity the incumbent keeps stays kept.
+    /// `alone`: one try at a time on the calling thread (beside other work), rather than
+    /// a worker per thread of the rayon pool, each drawing its next try as soon as its last
+    /// one is done (no thread waits for another's larger try).
+    #[allow(clippy::too_many_arguments)]
+    pub fn run(
+        &mut self,
+        terms: PricingTerms<'_>,
+        groups: &mut [GroupInput<'_>],
+        spread: Spread<'_>,
+        hints: Hints<'_>,
+        pool: &Pool,
+        incumbent: &mut Incumbent,
+        until: Instant,
+        mip_gap: f64,
+        stop: &AtomicBool,
+        alone: bool,
+    ) -> usize {
+        let catalog = terms.catalog;
+        let n = incumbent.plans.len();
+        if incumbent.plans.iter().filter(|c| c.is_some()).count() < 2 {
+            return 0;
+        }
+        let halt = Halt { until, stop };
+        let used = incumbent.used();
+        let board = Mutex::new(Board {
+            search: self,
+            incumbent,
+            used,
+            versions: vec![0; n],
+            added: vec![Vec::new(); n],
+            improved: 0,
+        });
+        let readonly: &[GroupInput<'_>] = groups;
+        let lock = || board.lock().unwrap_or_else(PoisonError::into_inner);
+        let work = || loop {
+            let drawn = {
+                let mut b = lock();
+                if halt.now() || b.search.is_stale() {
+                    return;
+                }
+                b.draw(hints, pool, catalog)
+            };
+            let (out, versions) = (drawn.t.out.clone(), drawn.versions.clone());
+            let found = recreate(terms, readonly, spread, hints, pool, drawn, halt, mip_gap);
+            let mut b = lock();
+            b.search.stale += 1;
+            if let Some((gain, placed)) = found {
+                if gain > 1e-6 {
+                    b.keep(catalog, &out, &versions, placed);
+                }
+            }
+        };
+        if alone {
+            work();
+        } else {
+            rayon::scope(|scope| {
+                for _ in 0..rayon::current_num_threads().max(1) {
+                    scope.spawn(|_| work());
+                }
+            });
+        }
+        let board = board.into_inner().unwrap_or_else(PoisonError::into_inner);
+        for (g, added) in board.added.into_iter().enumerate() {
+            add_options(&mut groups[g], added);
+        }
+        board.improved
+    }
+}
+
+/// What the workers of one run of ruin and recreate share: the search, the incumbent and
+/// what it uses, each group's version (raised when its plan changes, so a try drawn
+/// before is not kept), and the roomings the plans kept added to their groups' options
+/// (given to the groups when the run ends, in order).
+struct Board<'s, 'i> {
+    search: &'s mut RuinAndRecreate,
+    incumbent: &'i mut Incumbent,
+    used: HashMap<Resource, f64>,
+    versions: Vec<u64>,
+    added: Vec<Vec<NewOption>>,
+    improved: usize,
+}
+
+impl Board<'_, '_> {
+    /// The next try, with what it needs of the incumbent as it is now.
+    fn draw(&mut self, hints: Hints<'_>, pool: &Pool, catalog: &crate::contract::Catalog) -> Drawn {
+        let crowded = self.search.round.is_multiple_of(2);
+        self.search.round += 1;
+        let search = &mut *self.search;
+        let t = draw(&mut search.rng, crowded, &search.related, hints, pool, self.incumbent, &self.used, catalog);
+        Drawn {
+            used: self.used.clone(),
+            plans: t.out.iter().map(|&g| self.incumbent.plans[g].clone()).collect(),
+            versions: t.out.iter().map(|&g| self.versions[g]).collect(),
+            added: t.out.iter().map(|&g| self.added[g].clone()).collect(),
+            t,
+        }
+    }
+
+    /// Keeps the plans a try found for the groups `out` (at `versions` when drawn), when
+    /// none of those groups changed since and the plans still fit beside the others'.
+    fn keep(&mut self, catalog: &crate::contract::Catalog, out: &[usize], versions: &[u64], placed: Vec<Placed>) {
+        let unchanged = out.iter().zip(versions).all(|(&g, &v)| self.versions[g] == v);
+        if !unchanged || !still_fits(catalog, self.incumbent, &self.used, &placed) {
+            return;
+        }
+        for p in placed {
+            if let Some(c) = &self.incumbent.plans[p.group] {
+                take_use(&mut self.used, c);
+            }
+            add_use(&mut self.used, &p.column);
+            self.versions[p.group] += 1;
+            self.added[p.group].extend(p.new);
+            self.incumbent.plans[p.group] = Some(p.column);
+        }
+        self.improved += 1;
+        self.search.stale = 0;
+    }
+}
+
+/// A try and what it needs of the incumbent when it was drawn: what the plans used, and
+/// per group taken out (in the try's order) its plan, version and roomings added.
+struct Drawn {
+    t: Try,
+    used: HashMap<Resource, f64>,
+    plans: Vec<Option<PlanColumn>>,
+    versions: Vec<u64>,
+    added: Vec<Vec<NewOption>>,
+}
+
+/// When a run of ruin and recreate must stop: at its deadline, or once `stop` is set.
+#[derive(Clone, Copy)]
+struct Halt<'a> {
+    until: Instant,
+    stop: &'a AtomicBool,
+}
+
+impl Halt<'_> {
+    fn now(&self) -> bool {
+        self.stop.load(Ordering::Relaxed) || seconds_left(self.until) <= 0.2
+    }
+}
+
+/// Ruins and recreates neighbourhoods of `choice` (plans of the pool) until `until` or
+/// until the search is stale ([`RuinAndRecreate::is_stale`]); the plans kept join the
+/// pool and `choice`. Returns how many neighbourhoods were improved.
 #[allow(clippy::too_many_arguments)]
 pub fn ruin_and_recreate(
     terms: PricingTerms<'_>,
@@ -91,63 +302,29 @@ pub fn ruin_and_recreate(
     until: Instant,
     mip_gap: f64,
 ) -> usize {
-    let n = groups.len();
-    let catalog = terms.catalog;
-    let mut rng = ChaCha8Rng::seed_from_u64(n as u64);
-    let mut improved = 0;
-    if choice.iter().filter(|c| c.is_some()).count() < 2 {
-        return 0;
-    }
-    let related = related_groups(spread.footprint);
-    let side_by_side = rayon::current_num_threads().max(1) * TRIES_PER_THREAD;
-    let mut stale = 0;
-    let mut round = 0usize;
-    while seconds_left(until) > 0.2 && stale < STALE_TRIES_PER_GROUP * n {
-        let used = use_of(pool, choice);
-        let tries: Vec<Try> = (0..side_by_side)
-            .map(|i| draw(&mut rng, (round + i).is_multiple_of(2), &related, hints, pool, choice, &used, catalog))
-            .collect();
-        round += side_by_side;
-        let current: &[Option<usize>] = choice;
-        let shared: &Pool = pool;
-        let readonly: &[GroupInput<'_>] = groups;
-        let mut found: Vec<(f64, Vec<Placed>)> = tries
-            .par_iter()
-            .filter_map(|t| recreate(terms, readonly, spread, hints, shared, current, &used, t, until, mip_gap))
-            .filter(|f| f.0 > 1e-6)
-            .collect();
-        stale += tries.len();
-        // The best first; a try is kept while it touches no group kept before it and its
-        // plans still fit beside theirs.
-        found.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let mut used = used;
-        let mut touched: HashSet<usize> = HashSet::new();
-        for (_, placed) in found {
-            if placed.iter().any(|p| touched.contains(&p.group)) || !still_fits(catalog, pool, choice, &used, &placed) {
-                continue;
-            }
-            for p in placed {
-                if let Some(j) = choice[p.group] {
-                    take_use(&mut used, &pool.columns[p.group][j]);
-                }
-                add_use(&mut used, &p.column);
-                touched.insert(p.group);
-                add_options(&mut groups[p.group], p.new);
-                choice[p.group] = Some(pool.add(p.group, p.column));
-            }
-            improved += 1;
-            stale = 0;
-        }
-    }
+    let mut incumbent = Incumbent::of(pool, choice);
+    let never = AtomicBool::new(false);
+    let improved = RuinAndRecreate::new(spread.footprint).run(
+        terms,
+        groups,
+        spread,
+        hints,
+        pool,
+        &mut incumbent,
+        until,
+        mip_gap,
+        &never,
+        false,
+    );
+    choice.copy_from_slice(&incumbent.into_pool(pool));
     improved
 }
 
-/// Whether the plans `placed` fit beside the plans `choice` keeps for every other group
-/// (`used`: what `choice` uses).
+/// Whether the plans `placed` fit beside the plans `incumbent` keeps for every other group
+/// (`used`: what `incumbent` uses).
 fn still_fits(
     catalog: &crate::contract::Catalog,
-    pool: &Pool,
-    choice: &[Option<usize>],
+    incumbent: &Incumbent,
     used: &HashMap<Resource, f64>,
     placed: &[Placed],
 ) -> bool {
@@ -158,8 +335,8 @@ fn still_fits(
         }
     }
     for p in placed {
-        if let Some(j) = choice[p.group] {
-            for (r, n) in &pool.columns[p.group][j].usage {
+        if let Some(c) = &incumbent.plans[p.group] {
+            for (r, n) in &c.usage {
                 if let Some(a) = after.get_mut(r) {
                     *a -= n;
                 }
@@ -178,14 +355,15 @@ fn draw(
     related: &[Vec<usize>],
     hints: Hints<'_>,
     pool: &Pool,
-    choice: &[Option<usize>],
+    incumbent: &Incumbent,
     used: &HashMap<Resource, f64>,
     catalog: &crate::contract::Catalog,
 ) -> Try {
+    let choice = &incumbent.plans;
     let planned: Vec<usize> = (0..choice.len()).filter(|&g| choice[g].is_some()).collect();
     let size = rng.random_range(2..=RUIN_GROUPS);
     let factor = PRICE_FACTORS[rng.random_range(0..PRICE_FACTORS.len())];
-    let crowded_out = if crowded { crowded_out(rng, hints, pool, choice, used, catalog) } else { None };
+    let crowded_out = if crowded { crowded_out(rng, hints, pool, incumbent, used, catalog) } else { None };
     let (first, mut others) = crowded_out.unwrap_or_else(|| {
         let first = planned[rng.random_range(0..planned.len())];
         (first, related[first].iter().copied().filter(|&g| choice[g].is_some()).collect())
@@ -224,18 +402,18 @@ fn crowded_out(
     rng: &mut ChaCha8Rng,
     hints: Hints<'_>,
     pool: &Pool,
-    choice: &[Option<usize>],
+    incumbent: &Incumbent,
     used: &HashMap<Resource, f64>,
     catalog: &crate::contract::Catalog,
 ) -> Option<(usize, Vec<usize>)> {
-    let holding =
-        |g: usize, r: &Resource| choice[g].is_some_and(|j| pool.columns[g][j].usage.iter().any(|(u, _)| u == r));
+    let choice = &incumbent.plans;
+    let holding = |g: usize, r: &Resource| choice[g].as_ref().is_some_and(|c| c.usage.iter().any(|(u, _)| u == r));
     let blocked = |g: usize| -> Vec<&Resource> {
         let Some(own) = hints.own[g] else { return Vec::new() };
-        if choice[g] == Some(own) {
+        let mine = choice[g].as_ref();
+        if mine.is_some_and(|c| same(&c.choice, &pool.columns[g][own].choice)) {
             return Vec::new();
         }
-        let mine = choice[g].map(|now| &pool.columns[g][now]);
         pool.columns[g][own]
             .usage
             .iter()
@@ -252,7 +430,7 @@ fn crowded_out(
         out[rng.random_range(0..out.len())]
     } else {
         let excess: Vec<f64> = (0..choice.len())
-            .map(|g| choice[g].map_or(0.0, |j| (pool.columns[g][j].cost - hints.own_bounds[g]).max(0.0)))
+            .map(|g| choice[g].as_ref().map_or(0.0, |c| (c.cost - hints.own_bounds[g]).max(0.0)))
             .collect();
         let total: f64 = excess.iter().sum();
         if total <= 0.0 {
@@ -283,18 +461,14 @@ fn recreate(
     spread: Spread<'_>,
     hints: Hints<'_>,
     pool: &Pool,
-    choice: &[Option<usize>],
-    used: &HashMap<Resource, f64>,
-    t: &Try,
-    until: Instant,
+    drawn: Drawn,
+    halt: Halt<'_>,
     mip_gap: f64,
 ) -> Option<(f64, Vec<Placed>)> {
-    let before: f64 = t.out.iter().map(|&g| choice[g].map_or(hints.penalties[g], |j| pool.columns[g][j].cost)).sum();
-    let mut used = used.clone();
-    for &g in &t.out {
-        if let Some(j) = choice[g] {
-            take_use(&mut used, &pool.columns[g][j]);
-        }
+    let Drawn { t, mut used, plans, added, .. } = drawn;
+    let before: f64 = t.out.iter().zip(&plans).map(|(&g, p)| p.as_ref().map_or(hints.penalties[g], |c| c.cost)).sum();
+    for c in plans.iter().flatten() {
+        take_use(&mut used, c);
     }
     let prices: Prices = if t.factor > 0.0 {
         hints.prices.iter().map(|(r, p)| (r.clone(), p * t.factor)).collect()
@@ -302,18 +476,27 @@ fn recreate(
         Prices::new()
     };
     let mut placed = Vec::with_capacity(t.out.len());
-    for &g in &t.out {
-        let settings = wave_settings(until, mip_gap)?;
+    for (&g, added) in t.out.iter().zip(added) {
+        if halt.now() {
+            return None;
+        }
+        let settings = wave_settings(halt.until, mip_gap)?;
         let left = residual(terms.catalog, &spread.reach[g], &used, None);
+        // The group with the roomings this run's kept plans added to its options.
+        let with_added = (!added.is_empty()).then(|| {
+            let mut copy = groups[g].clone();
+            add_options(&mut copy, added);
+            copy
+        });
+        let base = with_added.as_ref().unwrap_or(&groups[g]);
         // Where none of the group's roomings fits what is left of a hotel, the cheapest
         // that does (on a copy of the group; kept with the plan).
-        let new =
-            if spread.fitting { fitting_roomings(terms, &groups[g], &left).unwrap_or_default() } else { Vec::new() };
+        let new = if spread.fitting { fitting_roomings(terms, base, &left).unwrap_or_default() } else { Vec::new() };
         let extended;
         let input = if new.is_empty() {
-            &groups[g]
+            base
         } else {
-            let mut copy = groups[g].clone();
+            let mut copy = base.clone();
             add_options(&mut copy, new.clone());
             extended = copy;
             &extended
