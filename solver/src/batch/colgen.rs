@@ -406,13 +406,13 @@ pub fn decompose(
     if objective_of_pool(&pool, &penalties, &kept) < objective_of_pool(&pool, &penalties, &choice) {
         choice = kept;
     }
-    // LP-guided diving, from the pool priced so far, for a start that may beat the greedy one.
     // The diving changes bounds, after which the primal simplex method would start far off.
     if let Some(m) = live.as_mut() {
         if m.set_method(LpMethod::Interior).is_err() {
             live = None;
         }
     }
+    // LP-guided diving, from the pool priced so far, for a start that may beat the greedy one.
     let dived = (!local_search_first).then(|| {
         let dive_until = Instant::now() + budget.until.saturating_duration_since(Instant::now()).mul_f64(DIVE_SHARE);
         dive(terms, groups, spread, &mut pool, &penalties, &mut live, Budget { until: dive_until, ..budget })

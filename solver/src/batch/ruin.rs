@@ -90,11 +90,6 @@ impl Incumbent {
         Incumbent { plans }
     }
 
-    /// Its objective: the plans' costs, and `penalties[g]` for each group left unplanned.
-    pub fn objective(&self, penalties: &[f64]) -> f64 {
-        self.plans.iter().zip(penalties).map(|(p, pen)| p.as_ref().map_or(*pen, |c| c.cost)).sum()
-    }
-
     /// Its plans put into the pool (a plan the pool holds already keeps its index): the
     /// choice of them.
     pub fn into_pool(&self, pool: &mut Pool) -> Vec<Option<usize>> {
