@@ -622,7 +622,7 @@ pub const PRIMAL_SIMPLEX_SECONDS: f64 = 2.0;
 
 /// Column generation stops once its bound is within this share of the gap asked for
 /// (`mip_gap`) below the master LP. Measured at 100 groups in 60 s (session 18): at 0.5 it
-/// stopped at 26-32 s with the bound about 0.45% below the LP; at 0.1 it prices to its
+/// stopped at 26-35 s with the bound about 0.45% below the LP; at 0.1 it prices to its
 /// deadline and ends with a bound 0.2% higher, while ruin and recreate beside the master
 /// LPs keeps the plan about where the longer choosing phase took it.
 pub const CLOSE_SHARE: f64 = 0.1;
