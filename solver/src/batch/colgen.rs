@@ -27,8 +27,9 @@
 //!    room prices joins them, so its pricing is exact without a complete option search.
 //!    A room where a group with a budget could dodge the price with a rooming its
 //!    options lack is never priced ([`KnownOptions`]).
-//! 5. Stop when the LP and the bound meet, no new plan comes at the master's own prices,
-//!    or the time share runs out.
+//! 5. Stop when the bound comes within a tenth of the gap asked for below the LP
+//!    ([`CLOSE_SHARE`]), no new plan comes at the master's own prices, or the time share
+//!    runs out.
 //! 6. A greedy pass builds plans that fit together (the plans of step 1 stand when
 //!    better), LP-guided diving ([`super::dive`]) may beat it (it holds groups to the
 //!    master LP's columns a few at a time and prices the groups it can no longer place),
