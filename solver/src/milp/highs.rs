@@ -238,6 +238,16 @@ impl IncrementalLp {
         Ok(self.rows.len() - 1)
     }
 
+    /// Adds a row `lower <= sum entries <= upper` over columns already there (`entries`:
+    /// column index from [`IncrementalLp::add_column`], coefficient); returns its index.
+    pub fn add_row_over(&mut self, lower: f64, upper: f64, entries: &[(usize, f64)]) -> Result<usize, String> {
+        let factors: Vec<(::highs::Col, f64)> = entries.iter().map(|&(c, a)| (self.cols[c], a)).collect();
+        let row =
+            self.model()?.try_add_row(lower..=upper, factors).map_err(|e| format!("HiGHS refused a row: {e:?}"))?;
+        self.rows.push(row);
+        Ok(self.rows.len() - 1)
+    }
+
     /// Adds a column of cost `cost` within `lower..=upper`, with `entries` (row index from
     /// [`IncrementalLp::add_row`], coefficient); returns its index.
     pub fn add_column(&mut self, cost: f64, lower: f64, upper: f64, entries: &[(usize, f64)]) -> Result<usize, String> {
