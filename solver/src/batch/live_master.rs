@@ -50,7 +50,7 @@ impl RowOut {
 
 /// The master LP over a growing pool: `min sum_j cost_j l_j + sum_g P_g u_g`, one
 /// convexity row per group (`sum_j l_j + u_g = 1`) and one row per shared resource with a
-/// capacity (`sum_j use_rj l_j <= cap_r`).
+/// capacity (`sum_j use_rj l_j <= cap_r`), once the pool's columns could overrun it.
 pub struct LiveMaster {
     lp: IncrementalLp,
     /// The LP column of each pool column added so far, per group.
