@@ -230,12 +230,7 @@ impl IncrementalLp {
     /// Adds a row `lower <= (nothing yet) <= upper` (infinite bounds allowed); returns its
     /// index. Columns added later give it its entries.
     pub fn add_row(&mut self, lower: f64, upper: f64) -> Result<usize, String> {
-        let row = self
-            .model()?
-            .try_add_row(lower..=upper, std::iter::empty())
-            .map_err(|e| format!("HiGHS refused a row: {e:?}"))?;
-        self.rows.push(row);
-        Ok(self.rows.len() - 1)
+        self.add_row_over(lower, upper, &[])
     }
 
     /// Adds a row `lower <= sum entries <= upper` over columns already there (`entries`:
