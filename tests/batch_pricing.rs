@@ -1,11 +1,13 @@
 //! Batch pricing from fleet floors is exact: pricing a group whose fleets carry the
 //! bounds of its own solve (and so skips the fleets that cannot win without building
 //! their models) finds a plan as good as pricing every fleet, at any prices, and its
-//! bound never exceeds that plan. No timed assertions.
+//! bound never exceeds that plan; pricing below a bar finds that plan when the bar is
+//! above it and nothing when it is not. No timed assertions.
 
 mod support;
 
-use jidiao_solver::batch::pricing::{price_group, priced_value, Prices, PricingTerms};
+use jidiao_solver::batch::day_chain::chain_prices;
+use jidiao_solver::batch::pricing::{price_group, price_group_below, priced_value, Prices, PricingTerms};
 use jidiao_solver::batch::resource::Resource;
 use jidiao_solver::contract::{ChangeCosts, PlanJob};
 use jidiao_solver::milp::highs::MilpSettings;
@@ -68,6 +70,17 @@ fn floors_price_exactly(job: &PlanJob, seed: u64) -> usize {
             "seed {seed} round {round}: {va} with floors, {vb} without"
         );
         assert!(a.bound <= va + 1e-6 && b.bound <= vb + 1e-6, "a bound above its plan: {} {}", a.bound, b.bound);
+        // Looking only below a bar (as ruin and recreate does): above the optimum, the
+        // optimum; at or below it, nothing (the chains prune it all).
+        if chain_prices(&with) {
+            let below = |bar: f64| price_group_below(terms, &with, &prices, None, None, bar, EXACT).column;
+            let over = below(va + 1.0).map(|c| priced_value(&c, &prices));
+            assert!(over.is_some_and(|v| (v - va).abs() <= 1e-6 * va.abs().max(1.0)), "seed {seed}: {over:?} not {va}");
+            assert!(
+                below(va).is_none() && below(va - 1.0).is_none(),
+                "seed {seed} round {round}: a plan below the bar"
+            );
+        }
         if let Some(c) = &a.column {
             let floor = own.fleet_bounds[c.choice.fleet];
             assert!(floor <= c.choice.objective + 1e-6, "fleet {}'s floor {floor} above a plan of it", c.choice.fleet);

@@ -60,7 +60,22 @@ pub fn price_group(
     start: Option<&GroupChoice>,
     settings: MilpSettings,
 ) -> Priced {
-    price_fleets(terms, g, prices, residual, start, settings, true)
+    price_fleets(terms, g, prices, residual, start, f64::INFINITY, settings, true)
+}
+
+/// [`price_group`] looking only for a plan of value below `below` (a chain prunes
+/// everything at or above it; a group with a budget, priced by its MILPs, ignores it):
+/// ruin and recreate knows what a group may cost for the try to gain.
+pub fn price_group_below(
+    terms: PricingTerms<'_>,
+    g: &GroupInput<'_>,
+    prices: &Prices,
+    residual: Option<&HashMap<Resource, f64>>,
+    start: Option<&GroupChoice>,
+    below: f64,
+    settings: MilpSettings,
+) -> Priced {
+    price_fleets(terms, g, prices, residual, start, below, settings, true)
 }
 
 /// A lower bound of group `g`'s pricing value under `prices` from its fleets' LP
@@ -74,23 +89,26 @@ pub fn bound_group(
     start: Option<&GroupChoice>,
     settings: MilpSettings,
 ) -> Priced {
-    price_fleets(terms, g, prices, None, start, settings, false)
+    price_fleets(terms, g, prices, None, start, f64::INFINITY, settings, false)
 }
 
-/// [`price_group`], with the fleets' MILPs after their relaxations (`milps`) or without.
+/// [`price_group`], with the fleets' MILPs after their relaxations (`milps`) or without,
+/// the chains looking only below `below`.
+#[allow(clippy::too_many_arguments)]
 fn price_fleets(
     terms: PricingTerms<'_>,
     g: &GroupInput<'_>,
     prices: &Prices,
     residual: Option<&HashMap<Resource, f64>>,
     start: Option<&GroupChoice>,
+    below: f64,
     settings: MilpSettings,
     milps: bool,
 ) -> Priced {
     // The time limit is for all of this group's models together.
     let until = deadline(settings);
     if chain_prices(g) {
-        return price_by_chains(terms, g, prices, residual, start, until, settings, milps);
+        return price_by_chains(terms, g, prices, residual, start, below, until, settings, milps);
     }
     price_fleets_milp(terms, g, prices, residual, start, until, settings, milps)
 }
@@ -202,11 +220,13 @@ fn price_by_chains(
     prices: &Prices,
     residual: Option<&HashMap<Resource, f64>>,
     start: Option<&GroupChoice>,
+    below: f64,
     until: Instant,
     settings: MilpSettings,
     milps: bool,
 ) -> Priced {
-    let (order, mut incumbent) = fleets_by_floor(terms, g, prices, residual, start);
+    let (order, incumbent) = fleets_by_floor(terms, g, prices, residual, start);
+    let mut incumbent = incumbent.min(below);
     let value = |c: &PlanColumn| priced_value(c, prices);
     let mut best: Option<PlanColumn> = None;
     let mut bound = f64::INFINITY;
