@@ -151,7 +151,7 @@ fn group_pricing_is_exact(
     }
     let best = optima.iter().flatten().copied().fold(f64::INFINITY, f64::min);
     let same = |v: f64| (v - best).abs() <= 1e-6 * best.abs().max(1.0) || (v.is_infinite() && best.is_infinite());
-    let priced = price_group(terms, g, prices, residual, None, EXACT);
+    let priced = price_group(terms, g, prices, residual, None, f64::INFINITY, EXACT);
     let found = priced.column.as_ref().map_or(f64::INFINITY, |c| priced_value(c, prices));
     assert!(same(found) && same(priced.bound), "seed {seed}: group {found} bound {} against {best}", priced.bound);
 }

@@ -40,7 +40,7 @@ struct Seen {
 
 /// The group's value at `prices` (its best column's, or none).
 fn value(g: &GroupInput<'_>, terms: PricingTerms<'_>, prices: &Prices) -> (Option<f64>, f64) {
-    let p = price_group(terms, g, prices, None, None, EXACT);
+    let p = price_group(terms, g, prices, None, None, f64::INFINITY, EXACT);
     assert!(p.failure.is_none(), "{:?}", p.failure);
     (p.column.as_ref().map(|c| priced_value(c, prices)), p.bound)
 }

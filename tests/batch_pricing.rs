@@ -7,7 +7,7 @@
 mod support;
 
 use jidiao_solver::batch::day_chain::chain_prices;
-use jidiao_solver::batch::pricing::{price_group, price_group_below, priced_value, Prices, PricingTerms};
+use jidiao_solver::batch::pricing::{price_group, priced_value, Prices, PricingTerms};
 use jidiao_solver::batch::resource::Resource;
 use jidiao_solver::contract::{ChangeCosts, PlanJob};
 use jidiao_solver::milp::highs::MilpSettings;
@@ -52,8 +52,8 @@ fn floors_price_exactly(job: &PlanJob, seed: u64) -> usize {
             }
         };
         let prices: Prices = reach.keys().map(|r| (r.clone(), price(r))).collect();
-        let a = price_group(terms, &with, &prices, None, start.as_ref(), EXACT);
-        let b = price_group(terms, &without, &prices, None, start.as_ref(), EXACT);
+        let a = price_group(terms, &with, &prices, None, start.as_ref(), f64::INFINITY, EXACT);
+        let b = price_group(terms, &without, &prices, None, start.as_ref(), f64::INFINITY, EXACT);
         assert!(a.failure.is_none() && b.failure.is_none());
         // No column = nothing better than the start.
         let value = |c: &Option<jidiao_solver::batch::block::PlanColumn>| {
@@ -73,7 +73,7 @@ fn floors_price_exactly(job: &PlanJob, seed: u64) -> usize {
         // Looking only below a bar (as ruin and recreate does): above the optimum, the
         // optimum; at or below it, nothing (the chains prune it all).
         if chain_prices(&with) {
-            let below = |bar: f64| price_group_below(terms, &with, &prices, None, None, bar, EXACT).column;
+            let below = |bar: f64| price_group(terms, &with, &prices, None, None, bar, EXACT).column;
             let over = below(va + 1.0).map(|c| priced_value(&c, &prices));
             assert!(over.is_some_and(|v| (v - va).abs() <= 1e-6 * va.abs().max(1.0)), "seed {seed}: {over:?} not {va}");
             assert!(

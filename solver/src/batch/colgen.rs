@@ -348,7 +348,7 @@ pub fn decompose(
                     mip_gap: budget.mip_gap * 0.25,
                     presolve: false,
                 };
-                (g, price_group(terms, &groups[g], &prices, None, start, settings))
+                (g, price_group(terms, &groups[g], &prices, None, start, f64::INFINITY, settings))
             })
             .collect();
         let before = pool.len();
@@ -780,7 +780,10 @@ fn improve(
                 .map(|(&g, residual)| {
                     let Some(settings) = wave_settings(budget.until, budget.mip_gap) else { return (g, None) };
                     let start = choice[g].map(|j| &pool.columns[g][j].choice);
-                    (g, price_group(terms, &readonly[g], &Prices::new(), Some(residual), start, settings).column)
+                    let at_cost = Prices::new();
+                    let best =
+                        price_group(terms, &readonly[g], &at_cost, Some(residual), start, f64::INFINITY, settings);
+                    (g, best.column)
                 })
                 .collect();
             let mut used = now;

@@ -102,7 +102,7 @@ pub fn dive(
                     let Some(settings) = wave_settings(budget.until, budget.mip_gap.max(REPAIR_GAP)) else {
                         return (g, None);
                     };
-                    (g, price_group(terms, &groups[g], &lp.prices, Some(left), None, settings).column)
+                    (g, price_group(terms, &groups[g], &lp.prices, Some(left), None, f64::INFINITY, settings).column)
                 })
                 .collect();
             let before = pool.len();

@@ -46,6 +46,9 @@ pub fn priced_value(column: &PlanColumn, prices: &Prices) -> f64 {
 
 /// The best plan of group `g` under `prices`, within `residual` capacities when given;
 /// `start` is a plan of the group to start from (it must fit the residual capacities).
+/// Only a plan of value below `below` is looked for (`f64::INFINITY`: the best plan): a
+/// group's chains prune everything at or above it (ruin and recreate knows what a group
+/// may cost for its try to gain); a group with a budget, priced by its MILPs, ignores it.
 ///
 /// With several fleets: the LP relaxation of each fleet whose floor
 /// ([`GroupInput::fleet_floors`]) can beat the best plan so far (a fleet whose floor
@@ -53,20 +56,6 @@ pub fn priced_value(column: &PlanColumn, prices: &Prices) -> f64 {
 /// fleet whose bound cannot beat the best plan found or whose relaxation is already
 /// whole. Exact: skipped fleets' bounds still count.
 pub fn price_group(
-    terms: PricingTerms<'_>,
-    g: &GroupInput<'_>,
-    prices: &Prices,
-    residual: Option<&HashMap<Resource, f64>>,
-    start: Option<&GroupChoice>,
-    settings: MilpSettings,
-) -> Priced {
-    price_fleets(terms, g, prices, residual, start, f64::INFINITY, settings, true)
-}
-
-/// [`price_group`] looking only for a plan of value below `below` (a chain prunes
-/// everything at or above it; a group with a budget, priced by its MILPs, ignores it):
-/// ruin and recreate knows what a group may cost for the try to gain.
-pub fn price_group_below(
     terms: PricingTerms<'_>,
     g: &GroupInput<'_>,
     prices: &Prices,

@@ -29,7 +29,7 @@ use super::colgen::{residual, seconds_left, wave_settings, Spread};
 use super::day_chain::fits;
 use super::master::{add_use, same, take_use, Pool};
 use super::priced_rooming::{add_options, fitting_roomings, NewOption};
-use super::pricing::{price_group_below, priced_value, Prices, PricingTerms};
+use super::pricing::{price_group, priced_value, Prices, PricingTerms};
 use super::resource::Resource;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -520,7 +520,7 @@ fn recreate(
         // At its cost alone, it must cost less than that for the try to gain: the chains
         // look only below it.
         let below = if t.factor > 0.0 { f64::INFINITY } else { before - so_far - (rest - hints.own_bounds[g]) - 1e-6 };
-        let priced = price_group_below(terms, input, &prices, Some(&left), start.map(|c| &c.choice), below, settings);
+        let priced = price_group(terms, input, &prices, Some(&left), start.map(|c| &c.choice), below, settings);
         let c = priced.column.or_else(|| start.cloned())?;
         add_use(&mut used, &c);
         placed.push(Placed { group: g, column: c, new });
