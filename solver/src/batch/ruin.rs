@@ -47,8 +47,8 @@ pub const RUIN_GROUPS: usize = 6;
 pub const STALE_TRIES_PER_GROUP: usize = 20;
 
 /// The factors on the master's prices a group may be put back at (0: its cost alone).
-/// Measured over one 100-group run's tries (session 20): a try gained 175 on average at
-/// 0, 145 at 0.5 and 45 at 1.0, so 1.0 is no longer drawn.
+/// Measured over one 100-group run's tries (session 20): a try gained 176 on average at
+/// 0, 147 at 0.5 and 47 at 1.0, so 1.0 is no longer drawn.
 const PRICE_FACTORS: [f64; 3] = [0.0, 0.0, 0.5];
 
 /// What guides the neighbourhoods besides the plans: each group's own optimum and the
@@ -480,12 +480,12 @@ fn recreate(
         if halt.now() {
             return None;
         }
-        // No group costs less than its own optimum's bound: once the groups put back and
-        // the bounds of those still out reach what the try's groups cost before, the try
-        // cannot gain.
+        // What this group may cost for the try to gain: no group costs less than its own
+        // optimum's bound, so the groups after it cost at least their bounds.
         let so_far: f64 = placed.iter().map(|p| p.column.cost).sum();
-        let rest: f64 = t.out[k..].iter().map(|&h| hints.own_bounds[h]).sum();
-        if so_far + rest >= before - 1e-6 {
+        let later: f64 = t.out[k + 1..].iter().map(|&h| hints.own_bounds[h]).sum();
+        let room = before - so_far - later - 1e-6;
+        if hints.own_bounds[g] >= room {
             return None;
         }
         let settings = wave_settings(halt.until, mip_gap)?;
@@ -517,9 +517,8 @@ fn recreate(
             .map(|c| (priced_value(c, &prices), c))
             .min_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, c)| c);
-        // At its cost alone, it must cost less than that for the try to gain: the chains
-        // look only below it.
-        let below = if t.factor > 0.0 { f64::INFINITY } else { before - so_far - (rest - hints.own_bounds[g]) - 1e-6 };
+        // At its cost alone, its chains look only below that room.
+        let below = if t.factor > 0.0 { f64::INFINITY } else { room };
         let priced = price_group(terms, input, &prices, Some(&left), start.map(|c| &c.choice), below, settings);
         let c = priced.column.or_else(|| start.cloned())?;
         add_use(&mut used, &c);
